@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Customers finds customers of the payments backend.
+type Customers interface {
+	Customer(ctx context.Context, id CustomerID) (Customer, error)
+	// CustomerByPhone matches an E.164 number; callers normalise it first
+	// (see NormalizePhone).
+	CustomerByPhone(ctx context.Context, phone string) (Customer, error)
+}
+
+// Sessions keeps the per-chat conversation state.
+type Sessions interface {
+	// Session returns the chat's session, or a fresh one (Version 0, ChatID
+	// set) when the chat has none yet.
+	Session(ctx context.Context, chatID int64) (Session, error)
+	// SaveSession stores s if nobody saved the chat since s was read
+	// (s.Version matches), then increments s.Version. Otherwise ErrConflict.
+	SaveSession(ctx context.Context, s *Session) error
+	// ChatsOf lists the private chats linked to a customer, most recently
+	// active first; used to notify a customer outside their own conversation.
+	ChatsOf(ctx context.Context, id CustomerID) ([]int64, error)
+}
+
+// Ledger reads the payments data: transfers, withdrawals, return requests
+// and the reference data that rules need. It stands for the payments backend.
+type Ledger interface {
+	// Transfers lists the transfers a customer sent, newest first.
+	Transfers(ctx context.Context, sender CustomerID, offset, limit int) (list []Transfer, total int, err error)
+	Transfer(ctx context.Context, id int64) (Transfer, error)
+	// Withdrawals lists a customer's withdrawals, newest first.
+	Withdrawals(ctx context.Context, id CustomerID, limit int) ([]Withdrawal, error)
+	Withdrawal(ctx context.Context, id int64) (Withdrawal, error)
+	Tier(ctx context.Context, code string) (Tier, error)
+	Provider(ctx context.Context, code string) (Provider, error)
+	// ReturnRequests lists a customer's return requests, newest first.
+	ReturnRequests(ctx context.Context, id CustomerID) ([]ReturnRequest, error)
+	ReturnRequest(ctx context.Context, id int64) (ReturnRequest, error)
+}
+
+// Updates remembers which Telegram updates were handled, so a redelivered
+// update has no second effect, and where long polling left off.
+type Updates interface {
+	// MarkUpdate records updateID as handled at time at. It returns false if
+	// it had been recorded before.
+	MarkUpdate(ctx context.Context, updateID int64, at time.Time) (first bool, err error)
+	// ForgetUpdates drops records older than before (kept at least 25 h).
+	ForgetUpdates(ctx context.Context, before time.Time) error
+	// PollOffset is the next getUpdates offset; 0 if none was stored.
+	PollOffset(ctx context.Context) (int64, error)
+	SetPollOffset(ctx context.Context, offset int64) error
+}
+
+// Store is everything paydesk keeps. store/sqlite implements all of it.
+type Store interface {
+	Customers
+	Sessions
+	Ledger
+	Updates
+	// Ping reports whether the store is reachable (readiness).
+	Ping(ctx context.Context) error
+	Close() error
+}
