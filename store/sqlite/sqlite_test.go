@@ -93,6 +93,52 @@ func TestConcurrentSaveSession(t *testing.T) {
 	}
 }
 
+// TestConcurrentOpenAndSeed opens one new file from several handles at once
+// (as replicas starting together would) and seeds it from all of them: the
+// migrations and the seed check-then-write inside their transactions, so
+// each must happen exactly once and no handle may see SQLITE_BUSY.
+func TestConcurrentOpenAndSeed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "paydesk.db")
+	now := time.Date(2025, 11, 23, 10, 0, 0, 0, time.UTC)
+	const handles = 6
+	var wg sync.WaitGroup
+	for i := range handles {
+		wg.Go(func() {
+			db, err := sqlite.Open(t.Context(), path)
+			if err != nil {
+				t.Errorf("handle %d: Open: %v", i, err)
+				return
+			}
+			defer db.Close()
+			if err := db.SeedDemo(t.Context(), now); err != nil {
+				t.Errorf("handle %d: SeedDemo: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	db := closeOnCleanup(t, openTemp(t))
+	if err := db.SeedDemo(t.Context(), now); err != nil {
+		t.Fatal(err)
+	}
+	_, want, err := db.Transfers(t.Context(), 1, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := closeOnCleanup(t, mustOpen(t, path))
+	if _, got, err := shared.Transfers(t.Context(), 1, 0, 0); err != nil || got != want {
+		t.Errorf("after concurrent seeds customer 1 has %d transfers, %v; want %d (seeded once)", got, err, want)
+	}
+}
+
+func mustOpen(t *testing.T, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func BenchmarkSaveSession(b *testing.B) {
 	db := closeOnCleanup(b, openTemp(b))
 	ctx := b.Context()
