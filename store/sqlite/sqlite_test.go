@@ -32,6 +32,9 @@ func closeOnCleanup(t testing.TB, db *sqlite.DB) *sqlite.DB {
 	return db
 }
 
+// Without the fixture the suite would skip its customer and ledger tests.
+var _ storetest.LedgerFixture = (*sqlite.DB)(nil)
+
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
