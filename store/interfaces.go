@@ -55,12 +55,26 @@ type Updates interface {
 	SetPollOffset(ctx context.Context, offset int64) error
 }
 
+// Tickets keeps the conversations handed to human support.
+type Tickets interface {
+	// OpenTicket returns the customer's open ticket for t.Subject, creating
+	// it from t when there is none; created reports which. A double tap or a
+	// redelivered update never opens a second ticket for one subject.
+	OpenTicket(ctx context.Context, t Ticket) (ticket Ticket, created bool, err error)
+	Ticket(ctx context.Context, id int64) (Ticket, error)
+	// OpenTicketOfChat returns the open ticket of a customer's chat, if any.
+	OpenTicketOfChat(ctx context.Context, chatID int64) (Ticket, error)
+	// CloseTicket closes an open ticket at time at.
+	CloseTicket(ctx context.Context, id int64, at time.Time) error
+}
+
 // Store is everything paydesk keeps. store/sqlite implements all of it.
 type Store interface {
 	Customers
 	Sessions
 	Ledger
 	Updates
+	Tickets
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error

@@ -53,6 +53,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("MarkUpdateRace", func(t *testing.T) { testMarkUpdateRace(t, openStore(t, open)) })
 	t.Run("ForgetUpdates", func(t *testing.T) { testForgetUpdates(t, openStore(t, open)) })
 	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
+	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
+	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
