@@ -1,0 +1,88 @@
+package flows
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxCallbackData is Telegram's limit on callback_data, in bytes.
+const MaxCallbackData = 64
+
+// macBytes is how much of the HMAC-SHA256 a button keeps: 9 bytes (72 bits)
+// encode to 12 characters, leaving room for the action and its ids.
+const macBytes = 9
+
+// ErrForgedAction: callback data that this bot did not sign for this chat.
+var ErrForgedAction = errors.New("forged or foreign button")
+
+// Action is a decoded button press: the action name and the object ids it
+// carries. Buttons are self-contained so that a press days later, after a
+// restart or on another replica works without any server-side state.
+type Action struct {
+	Name string
+	Args []int64
+}
+
+// Arg returns the i-th id, or 0 when the button carries fewer.
+func (a Action) Arg(i int) int64 {
+	if i < len(a.Args) {
+		return a.Args[i]
+	}
+	return 0
+}
+
+// signer makes and checks callback data: "name|id|id|mac", ids in base 36,
+// the MAC over the chat id too, so a button is valid only in the chat it was
+// sent to.
+type signer struct{ key []byte }
+
+func (s signer) mac(chatID int64, payload string) string {
+	h := hmac.New(sha256.New, s.key)
+	fmt.Fprintf(h, "%d|%s", chatID, payload)
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:macBytes])
+}
+
+// sign encodes an action for a chat. It panics when the result would not fit
+// in callback_data: that is a programming error every flow test would hit.
+func (s signer) sign(chatID int64, name string, args ...int64) string {
+	var b strings.Builder
+	b.WriteString(name)
+	for _, a := range args {
+		b.WriteByte('|')
+		b.WriteString(strconv.FormatInt(a, 36))
+	}
+	payload := b.String()
+	data := payload + "|" + s.mac(chatID, payload)
+	if len(data) > MaxCallbackData {
+		panic(fmt.Sprintf("flows: callback data for %q is %d bytes, over %d", name, len(data), MaxCallbackData))
+	}
+	return data
+}
+
+// verify decodes callback data pressed in chatID, refusing anything this bot
+// did not sign for that chat.
+func (s signer) verify(chatID int64, data string) (Action, error) {
+	i := strings.LastIndexByte(data, '|')
+	if i <= 0 || len(data) > MaxCallbackData {
+		return Action{}, ErrForgedAction
+	}
+	payload, mac := data[:i], data[i+1:]
+	if !hmac.Equal([]byte(mac), []byte(s.mac(chatID, payload))) {
+		return Action{}, ErrForgedAction
+	}
+	parts := strings.Split(payload, "|")
+	a := Action{Name: parts[0]}
+	for _, p := range parts[1:] {
+		n, err := strconv.ParseInt(p, 36, 64)
+		if err != nil {
+			return Action{}, ErrForgedAction
+		}
+		a.Args = append(a.Args, n)
+	}
+	return a, nil
+}

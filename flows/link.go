@@ -1,0 +1,145 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"paydesk/locales"
+	"paydesk/store"
+)
+
+// Linking a chat to a customer of the payments backend, by the phone number
+// shared with Telegram's contact button or by a deep-link token. Nothing with
+// money is shown to a chat before it is linked.
+
+const (
+	flowLink    = "link"
+	stepContact = "contact"
+	keyNext     = "next" // the action to resume after linking: "name|id|id"
+)
+
+func registerLink(r *Router) {
+	r.contact = linkByContact
+	r.Input(flowLink, stepContact, func(c *Conv) error {
+		c.Show(askContact(c, "link.press_button"))
+		return nil
+	})
+}
+
+// RequireCustomer wraps an action that needs a linked customer: an unlinked
+// chat is asked to link first, and the action runs once it is.
+func RequireCustomer(h ActionHandler) ActionHandler {
+	return func(c *Conv, a Action) error {
+		if c.Customer != nil {
+			return h(c, a)
+		}
+		c.Goto(flowLink, stepContact)
+		c.Set(keyNext, encodeNext(a))
+		c.Show(askContact(c, "link.required"))
+		return nil
+	}
+}
+
+// askContact shows the "Share my phone number" keyboard under a message.
+func askContact(c *Conv, id string) Screen {
+	return Screen{
+		Body: []locales.Msg{locales.M(id)},
+		Reply: &ReplyKeyboard{Rows: [][]ReplyButton{{
+			{Label: locales.M("link.share_button"), RequestContact: true},
+		}}},
+	}
+}
+
+// linkByContact links the chat when a customer shares their own number.
+// A contact of somebody else (forwarded or picked from the address book) is
+// refused: only the contact button proves the number is the sender's.
+func linkByContact(c *Conv) error {
+	ct := c.Event.Contact
+	if ct == nil || ct.UserID != c.Event.UserID {
+		c.Show(askContact(c, "link.not_own_contact"))
+		return nil
+	}
+	phone := store.NormalizePhone(ct.Phone)
+	cust, err := c.Store().CustomerByPhone(c.Context(), phone)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Log().Info("link refused", "chat", c.Event.ChatID, "reason", "unknown phone")
+		s := Text("link.not_found")
+		s.RemoveReply = true
+		c.Show(s)
+		c.Show(menu(c))
+		c.Leave()
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return linked(c, cust)
+}
+
+// linkByToken links the chat with a token issued by the payments app.
+func linkByToken(c *Conv, token string) error {
+	id, err := ParseLinkToken(c.e.linkKey, token, c.Now)
+	if err != nil {
+		c.Log().Info("link refused", "chat", c.Event.ChatID, "reason", err)
+		msg := "link.token_invalid"
+		if errors.Is(err, ErrLinkTokenExpired) {
+			msg = "link.token_expired"
+		}
+		c.Show(withMenu(c, Text(msg)))
+		return nil
+	}
+	cust, err := c.Store().Customer(c.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Show(withMenu(c, Text("link.token_invalid")))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return linked(c, cust)
+}
+
+// linked records the link, confirms it and resumes what the customer asked
+// for before linking, if anything.
+func linked(c *Conv, cust store.Customer) error {
+	next := c.Get(keyNext)
+	c.Leave()
+	c.Session.CustomerID = cust.ID
+	c.Customer = &cust
+	c.Log().Info("chat linked", "chat", c.Event.ChatID, "customer", cust.ID)
+	s := Text("link.done", "Name", firstName(cust.Name))
+	s.RemoveReply = true
+	c.Show(s)
+	if a, ok := decodeNext(next); ok {
+		if h, ok := c.e.router.actions[a.Name]; ok {
+			return h(c, a)
+		}
+	}
+	c.Show(menu(c))
+	return nil
+}
+
+func encodeNext(a Action) string {
+	parts := []string{a.Name}
+	for _, id := range a.Args {
+		parts = append(parts, strconv.FormatInt(id, 10))
+	}
+	return strings.Join(parts, "|")
+}
+
+func decodeNext(s string) (Action, bool) {
+	if s == "" {
+		return Action{}, false
+	}
+	parts := strings.Split(s, "|")
+	a := Action{Name: parts[0]}
+	for _, p := range parts[1:] {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return Action{}, false
+		}
+		a.Args = append(a.Args, id)
+	}
+	return a, true
+}

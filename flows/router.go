@@ -1,0 +1,74 @@
+package flows
+
+// Handler handles an event that needs no decoded button.
+type Handler func(c *Conv) error
+
+// ActionHandler handles a verified button press.
+type ActionHandler func(c *Conv, a Action) error
+
+// Router maps what a customer does to the handler that answers it: commands,
+// button actions by name, and free input by the session's flow and step.
+// Each flow adds its routes in a register function listed in registerAll.
+type Router struct {
+	commands map[string]Handler
+	actions  map[string]ActionHandler
+	inputs   map[string]Handler
+	start    Handler
+	contact  Handler
+	jobs     map[string]Job
+	jobOrder []string
+}
+
+// NewRouter returns an empty router.
+func NewRouter() *Router {
+	return &Router{
+		commands: map[string]Handler{},
+		actions:  map[string]ActionHandler{},
+		inputs:   map[string]Handler{},
+		jobs:     map[string]Job{},
+	}
+}
+
+// Command routes /name.
+func (r *Router) Command(name string, h Handler) { r.commands[name] = h }
+
+// Action routes presses of buttons made with this action name. Names are
+// short (they travel in every button's 64 bytes) and unique across flows.
+func (r *Router) Action(name string, h ActionHandler) {
+	if _, dup := r.actions[name]; dup {
+		panic("flows: action " + name + " registered twice")
+	}
+	r.actions[name] = h
+}
+
+// Input routes free input (text, photo, document) while the session is at
+// flow/step.
+func (r *Router) Input(flow, step string, h Handler) { r.inputs[stepKey(flow, step)] = h }
+
+// Job registers a periodic job; Engine.Tick runs jobs in registration order.
+func (r *Router) Job(name string, j Job) {
+	if _, dup := r.jobs[name]; dup {
+		panic("flows: job " + name + " registered twice")
+	}
+	r.jobs[name] = j
+	r.jobOrder = append(r.jobOrder, name)
+}
+
+func stepKey(flow, step string) string { return flow + "/" + step }
+
+// registerAll lists every flow. A new flow adds one line here.
+func registerAll(r *Router) {
+	registerMenu(r)
+	registerLink(r)
+	registerLanguage(r)
+
+	// withdrawal (issue 4)
+
+	// transfer cancellation (issue 5)
+
+	// dispute (issue 6)
+
+	// support handoff (issue 7)
+
+	registerPending(r) // last: fills the entries no flow registered
+}

@@ -1,0 +1,59 @@
+package flows
+
+import "paydesk/locales"
+
+// Screen is what the bot shows: text made of localizable paragraphs and the
+// keyboards under it. It is language-neutral; a renderer (Telegram, terminal,
+// transcript) localizes it for the chat it goes to.
+type Screen struct {
+	// Body paragraphs, rendered one after another separated by a blank line.
+	Body []locales.Msg
+	// Inline keyboard rows under the message.
+	Inline [][]Button
+	// Reply keyboard shown instead of the typing keyboard (e.g. "Share my
+	// phone number"); nil keeps whatever the client shows.
+	Reply *ReplyKeyboard
+	// RemoveReply hides a reply keyboard shown earlier.
+	RemoveReply bool
+	// Replace edits the message whose button was pressed instead of sending
+	// a new one (inline navigation). Ignored for events that are not presses.
+	Replace bool
+}
+
+// Button is an inline button: a label and signed, self-contained callback data.
+type Button struct {
+	Label locales.Msg
+	Data  string
+}
+
+// ReplyKeyboard is a keyboard of buttons that send text or a contact.
+type ReplyKeyboard struct {
+	Rows [][]ReplyButton
+}
+
+// ReplyButton is one reply-keyboard button.
+type ReplyButton struct {
+	Label          locales.Msg
+	RequestContact bool // Telegram asks the user to share their own phone number
+}
+
+// Reply is a screen addressed to a chat, in that chat's language.
+type Reply struct {
+	ChatID int64
+	Lang   string
+	Screen Screen
+}
+
+// Outcome is everything one event produced: screens for this chat and
+// others, and the short notice for the pressed button, if any.
+type Outcome struct {
+	Replies []Reply
+	// Toast is the callback-query answer text shown briefly over the chat;
+	// zero for a silent answer.
+	Toast locales.Msg
+}
+
+// Text is a one-paragraph screen.
+func Text(id string, kv ...any) Screen {
+	return Screen{Body: []locales.Msg{locales.M(id, kv...)}}
+}

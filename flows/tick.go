@@ -1,0 +1,73 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"paydesk/store"
+)
+
+// Job is a periodic rule that finds what has come due — a cancellation
+// request the recipient never answered, a dispute deadline a day away, a
+// withdrawal past its limit — and tells the customers concerned. Jobs are
+// registered per flow (Router.Job) and run by Engine.Tick; bot/ calls Tick on
+// a timer and sends what it returns as proactive messages, after the
+// interactive replies. A job must be idempotent: each effect is recorded in
+// the store before its message is returned, so a second tick, or a second
+// replica ticking at the same time, sends nothing twice.
+type Job func(t *Tick) error
+
+// Tick is one run of the periodic jobs.
+type Tick struct {
+	ctx context.Context
+	e   *Engine
+	Now time.Time
+	out Outcome
+}
+
+// Context is the tick's context.
+func (t *Tick) Context() context.Context { return t.ctx }
+
+// Store is the engine's store.
+func (t *Tick) Store() store.Store { return t.e.store }
+
+// Log is the engine's logger.
+func (t *Tick) Log() *slog.Logger { return t.e.log }
+
+// Send queues a screen for a chat.
+func (t *Tick) Send(chatID int64, lang string, s Screen) {
+	t.out.Replies = append(t.out.Replies, Reply{ChatID: chatID, Lang: lang, Screen: s})
+}
+
+// Button makes an inline button valid in chatID.
+func (t *Tick) Button(chatID int64, label Msg, action string, args ...int64) Button {
+	return Button{Label: label, Data: t.e.signer.sign(chatID, action, args...)}
+}
+
+// Tick runs every registered job once. One job's failure does not stop the
+// others; the errors are joined.
+func (e *Engine) Tick(ctx context.Context) (Outcome, error) {
+	t := &Tick{ctx: ctx, e: e, Now: e.now()}
+	var errs []error
+	for _, name := range e.router.jobOrder {
+		if err := e.router.jobs[name](t); err != nil {
+			errs = append(errs, fmt.Errorf("job %s: %w", name, err))
+		}
+	}
+	return t.out, errors.Join(errs...)
+}
+
+// LangOf is the language to write to a customer in outside their own
+// conversation: the chat's chosen language, else the account's.
+func LangOf(ctx context.Context, st store.Sessions, chatID int64, c store.Customer) string {
+	if s, err := st.Session(ctx, chatID); err == nil && s.Language != "" {
+		return s.Language
+	}
+	if c.Language != "" {
+		return c.Language
+	}
+	return "en"
+}
