@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"paydesk/flows"
+	"paydesk/flows/console"
+	"paydesk/locales"
+	"paydesk/store"
+	"paydesk/store/sqlite"
+)
+
+// runDemo chats with the bot in the terminal over the embedded store and the
+// demo ledger: no token, no network. It reads lines until end of input.
+func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbPath := fs.String("db", "", "SQLite file to use (default: a temporary file)")
+	as := fs.String("as", "", "link the chat to the demo customer with this phone, e.g. +77010000001")
+	lang := fs.String("lang", "", "the customer's Telegram language: ru, cs or en")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *dbPath == "" {
+		dir, err := os.MkdirTemp("", "paydesk-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "demo.db")
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.SeedDemo(ctx, time.Now()); err != nil {
+		return fmt.Errorf("seed demo ledger: %w", err)
+	}
+	bundle, err := locales.New()
+	if err != nil {
+		return err
+	}
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	engine := flows.New(db, flows.WithSecret(secret), flows.WithLogger(quiet))
+	c := console.New(engine, bundle, stdout)
+	c.LanguageCode = *lang
+	c.Phone = *as
+	if *as != "" {
+		cust, err := db.CustomerByPhone(ctx, store.NormalizePhone(*as))
+		if err != nil {
+			return fmt.Errorf("--as %s: no demo customer has this phone (try +77010000001, +420601000001, +447700900001 or +77010000002)", *as)
+		}
+		c.ChatID, c.UserID = console.ChatOf(cust.ID), console.ChatOf(cust.ID)
+		if err := c.Link(ctx, *as); err != nil {
+			return err
+		}
+	}
+	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
+		fmt.Fprintln(stdout, "paydesk demo — type /start, press buttons by number, end with Ctrl-D.")
+	}
+	return c.Run(ctx, stdin)
+}
+
+// isTerminal reports whether f is an interactive terminal (not a pipe or file).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
