@@ -73,7 +73,10 @@ func (b *Bot) answerCallback(ctx context.Context, id string, out flows.Outcome) 
 	if !out.Toast.IsZero() {
 		p.Text = locales.PlainText(b.locales.For(replyLang(out)).Text(out.Toast))
 	}
-	if _, err := b.api.AnswerCallbackQuery(ctx, p); err != nil {
+	if err := b.call(ctx, 0, func(ctx context.Context) error {
+		_, err := b.api.AnswerCallbackQuery(ctx, p)
+		return err
+	}); err != nil {
 		b.log.Warn("answer callback query", "err", err)
 	}
 }
@@ -94,13 +97,20 @@ func (b *Bot) deliver(ctx context.Context, ev flows.Event, out flows.Outcome) {
 		loc := b.locales.For(r.Lang)
 		s := r.Screen
 		if s.Replace && ev.Kind == flows.EventAction && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
-			_, err := b.api.EditMessageText(ctx, editParams(loc, r.ChatID, ev.MessageID, s))
+			err := b.call(ctx, r.ChatID, func(ctx context.Context) error {
+				_, err := b.api.EditMessageText(ctx, editParams(loc, r.ChatID, ev.MessageID, s))
+				return err
+			})
 			if err == nil || isNotModified(err) {
 				continue
 			}
 			b.log.Info("edit failed, sending anew", "chat", r.ChatID, "err", err)
 		}
-		if _, err := b.api.SendMessage(ctx, sendParams(loc, r.ChatID, s)); err != nil {
+		err := b.call(ctx, r.ChatID, func(ctx context.Context) error {
+			_, err := b.api.SendMessage(ctx, sendParams(loc, r.ChatID, s))
+			return err
+		})
+		if err != nil {
 			b.log.Error("send message", "chat", r.ChatID, "err", err)
 		}
 	}
@@ -110,4 +120,11 @@ func (b *Bot) deliver(ctx context.Context, ev flows.Event, out flows.Outcome) {
 // is already what the customer sees.
 func isNotModified(err error) bool {
 	return errors.Is(err, tg.ErrorBadRequest) && containsFold(err.Error(), "message is not modified")
+}
+
+// call makes one Bot API call on behalf of a chat (0 when the call sends
+// nothing to a chat). Every call the bot makes goes through here, so that
+// rate limits, retries and blocked chats are handled in one place.
+func (b *Bot) call(ctx context.Context, chatID int64, fn func(ctx context.Context) error) error {
+	return fn(ctx)
 }

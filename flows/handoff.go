@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"paydesk/store"
 )
@@ -21,7 +22,9 @@ func Subject(kind string, id int64) string {
 // that a person will answer. Every escalation goes through here: "Talk to
 // support", a stuck withdrawal, a closed dispute window, an expired
 // cancellation. reason is a message ID saying why the bot handed off; the
-// agents see it on the case card.
+// agents see it on the case card. It shows the customer the handoff screen
+// naming the ticket (or, for a second press, that the ticket is already
+// open); a flow may show its own line about the object before calling it.
 func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	if c.Customer == nil {
 		return store.Ticket{}, false, errors.New("handoff: chat is not linked")
@@ -40,6 +43,13 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	}
 	if created {
 		c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason)
+		c.Show(Screen{Body: []Msg{M("support.handed_off", "Ticket", TicketNo(t))}, Inline: [][]Button{MenuRow(c)}})
+	} else {
+		c.Show(Screen{Body: []Msg{M("support.already_open", "Ticket", TicketNo(t))}, Inline: [][]Button{MenuRow(c)}})
 	}
 	return t, created, nil
 }
+
+// TicketNo is a ticket's number as shown to people: digits only, never
+// grouped like an amount ("№ 1234", not "№ 1 234").
+func TicketNo(t store.Ticket) string { return strconv.FormatInt(t.ID, 10) }

@@ -75,6 +75,14 @@ type Store interface {
 	Ledger
 	Updates
 	Tickets
+	// withdrawal escalations (issue 4)
+
+	// cancellation requests (issue 5)
+
+	// disputes (issue 6)
+
+	// support handoff (issue 7)
+
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error

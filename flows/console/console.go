@@ -262,3 +262,16 @@ func (c *Console) Link(ctx context.Context, phone string) error {
 // ChatOf is the private chat id the demo gives a customer, so that several
 // demo customers can share one database (a sender and a recipient).
 func ChatOf(id store.CustomerID) int64 { return 100000 + int64(id) }
+
+// Tick runs the engine's periodic jobs (reminders, expiries, nudges) as the
+// bot's notifier would, and prints what they send to any chat.
+func (c *Console) Tick(ctx context.Context) error {
+	out, err := c.engine.Tick(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Echo {
+		fmt.Fprintln(c.out, "> (time passes: periodic jobs run)")
+	}
+	return c.print(out)
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -65,19 +66,25 @@ func NewSession(t *testing.T) *Session {
 // Advance moves the session's clock.
 func (s *Session) Advance(d time.Duration) { s.now = s.now.Add(d) }
 
+// Tick runs the periodic jobs at the session's clock, as seen from the chat
+// of the demo customer with this phone, and returns that transcript.
+func (s *Session) Tick(phone string) string {
+	s.t.Helper()
+	var out bytes.Buffer
+	c := s.console(&out, Script{As: phone})
+	if err := c.Tick(context.Background()); err != nil {
+		s.t.Fatalf("tick: %v", err)
+	}
+	return out.String()
+}
+
 // Run plays a script and returns the transcript.
 func (s *Session) Run(sc Script) string {
 	s.t.Helper()
 	var out bytes.Buffer
-	c := console.New(s.engine, s.bundle, &out)
-	c.Echo, c.Strict, c.LanguageCode, c.Phone = true, true, sc.Lang, sc.As
+	c := s.console(&out, sc)
 	ctx := context.Background()
 	if sc.As != "" {
-		cust, err := s.db.CustomerByPhone(ctx, sc.As)
-		if err != nil {
-			s.t.Fatalf("demo customer %s: %v", sc.As, err)
-		}
-		c.ChatID, c.UserID = console.ChatOf(cust.ID), console.ChatOf(cust.ID)
 		if err := c.Link(ctx, sc.As); err != nil {
 			s.t.Fatal(err)
 		}
@@ -88,6 +95,22 @@ func (s *Session) Run(sc Script) string {
 		}
 	}
 	return out.String()
+}
+
+// console is a console for the script's customer: the demo customer's own
+// chat when the script names a phone.
+func (s *Session) console(out *bytes.Buffer, sc Script) *console.Console {
+	s.t.Helper()
+	c := console.New(s.engine, s.bundle, out)
+	c.Echo, c.Strict, c.LanguageCode, c.Phone = true, true, sc.Lang, sc.As
+	if sc.As != "" {
+		cust, err := s.db.CustomerByPhone(context.Background(), sc.As)
+		if err != nil {
+			s.t.Fatalf("demo customer %s: %v", sc.As, err)
+		}
+		c.ChatID, c.UserID = console.ChatOf(cust.ID), console.ChatOf(cust.ID)
+	}
+	return c
 }
 
 // Golden compares got with testdata/name.golden, or rewrites it with -update.
@@ -130,15 +153,4 @@ func diff(want, got string) string {
 	return b.String()
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var d []byte
-	for ; i > 0; i /= 10 {
-		d = append([]byte{byte('0' + i%10)}, d...)
-	}
-	return string(d)
-}
+func itoa(i int) string { return strconv.Itoa(i) }
