@@ -50,13 +50,7 @@ func (s signer) mac(chatID int64, payload string) string {
 // sign encodes an action for a chat. It panics when the result would not fit
 // in callback_data: that is a programming error every flow test would hit.
 func (s signer) sign(chatID int64, name string, args ...int64) string {
-	var b strings.Builder
-	b.WriteString(name)
-	for _, a := range args {
-		b.WriteByte('|')
-		b.WriteString(strconv.FormatInt(a, 36))
-	}
-	payload := b.String()
+	payload := Action{Name: name, Args: args}.encode()
 	data := payload + "|" + s.mac(chatID, payload)
 	if len(data) > MaxCallbackData {
 		panic(fmt.Sprintf("flows: callback data for %q is %d bytes, over %d", name, len(data), MaxCallbackData))
@@ -75,14 +69,37 @@ func (s signer) verify(chatID int64, data string) (Action, error) {
 	if !hmac.Equal([]byte(mac), []byte(s.mac(chatID, payload))) {
 		return Action{}, ErrForgedAction
 	}
-	parts := strings.Split(payload, "|")
+	a, ok := decodeAction(payload)
+	if !ok {
+		return Action{}, ErrForgedAction
+	}
+	return a, nil
+}
+
+// encode writes an action without a MAC: "name|id|id", ids in base 36.
+func (a Action) encode() string {
+	var b strings.Builder
+	b.WriteString(a.Name)
+	for _, id := range a.Args {
+		b.WriteByte('|')
+		b.WriteString(strconv.FormatInt(id, 36))
+	}
+	return b.String()
+}
+
+// decodeAction reads what encode wrote.
+func decodeAction(s string) (Action, bool) {
+	parts := strings.Split(s, "|")
+	if parts[0] == "" {
+		return Action{}, false
+	}
 	a := Action{Name: parts[0]}
 	for _, p := range parts[1:] {
 		n, err := strconv.ParseInt(p, 36, 64)
 		if err != nil {
-			return Action{}, ErrForgedAction
+			return Action{}, false
 		}
 		a.Args = append(a.Args, n)
 	}
-	return a, nil
+	return a, true
 }

@@ -2,8 +2,6 @@ package flows
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 
 	"paydesk/locales"
 	"paydesk/store"
@@ -16,7 +14,7 @@ import (
 const (
 	flowLink    = "link"
 	stepContact = "contact"
-	keyNext     = "next" // the action to resume after linking: "name|id|id"
+	keyNext     = "next" // the action to resume after linking (Action.encode)
 )
 
 func registerLink(r *Router) {
@@ -35,7 +33,7 @@ func RequireCustomer(h ActionHandler) ActionHandler {
 			return h(c, a)
 		}
 		c.Goto(flowLink, stepContact)
-		c.Set(keyNext, encodeNext(a))
+		c.Set(keyNext, a.encode())
 		c.Show(askContact(c, "link.required"))
 		return nil
 	}
@@ -111,35 +109,11 @@ func linked(c *Conv, cust store.Customer) error {
 	s := Text("link.done", "Name", firstName(cust.Name))
 	s.RemoveReply = true
 	c.Show(s)
-	if a, ok := decodeNext(next); ok {
+	if a, ok := decodeAction(next); ok {
 		if h, ok := c.e.router.actions[a.Name]; ok {
 			return h(c, a)
 		}
 	}
 	c.Show(menu(c))
 	return nil
-}
-
-func encodeNext(a Action) string {
-	parts := []string{a.Name}
-	for _, id := range a.Args {
-		parts = append(parts, strconv.FormatInt(id, 10))
-	}
-	return strings.Join(parts, "|")
-}
-
-func decodeNext(s string) (Action, bool) {
-	if s == "" {
-		return Action{}, false
-	}
-	parts := strings.Split(s, "|")
-	a := Action{Name: parts[0]}
-	for _, p := range parts[1:] {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil {
-			return Action{}, false
-		}
-		a.Args = append(a.Args, id)
-	}
-	return a, true
 }

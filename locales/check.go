@@ -3,8 +3,8 @@ package locales
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"text/template"
 	"text/template/parse"
@@ -98,7 +98,7 @@ func checkMessage(lang string, m *i18n.Message, plural bool, want map[string]boo
 			}
 		}
 	}
-	for _, form := range sortedKeys(texts) {
+	for _, form := range slices.Sorted(maps.Keys(texts)) {
 		text := texts[form]
 		if !plural {
 			form = "" // a plain message has only "other"; naming it would confuse
@@ -144,16 +144,7 @@ func allIDs(byLang map[string]map[string]*i18n.Message) []string {
 			seen[id] = true
 		}
 	}
-	return sortedKeys(seen)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(seen))
 }
 
 func sameSet(a, b map[string]bool) bool {
@@ -169,7 +160,7 @@ func sameSet(a, b map[string]bool) bool {
 }
 
 func setString(s map[string]bool) string {
-	names := sortedKeys(s)
+	names := slices.Sorted(maps.Keys(s))
 	for i, n := range names {
 		names[i] = "{{." + n + "}}"
 	}

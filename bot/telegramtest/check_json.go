@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -115,7 +116,7 @@ func (s *spec) checkObject(v any, t *specType, path string) []problem {
 		return nil // placeholder types such as CallbackGame carry no fields
 	}
 	var ps []problem
-	for _, key := range sortedKeys(obj) {
+	for _, key := range slices.Sorted(maps.Keys(obj)) {
 		f := t.fieldsByName[key]
 		if f == nil {
 			ps = append(ps, at(join(path, key), "%s has no field %q", t.Name, key)...)
@@ -145,15 +146,6 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func jsonKind(v any) string {

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -86,7 +88,7 @@ func readJSONBody(body io.Reader, into map[string]string) error {
 func (s *spec) checkParams(m *specMethod, p rawParams) (map[string]any, []problem) {
 	params := map[string]any{}
 	var ps []problem
-	for _, key := range sortedKeys(p.files) {
+	for _, key := range slices.Sorted(maps.Keys(p.files)) {
 		f := m.field(key)
 		switch {
 		case f != nil && hasType(f, "InputFile"):
@@ -99,7 +101,7 @@ func (s *spec) checkParams(m *specMethod, p rawParams) (map[string]any, []proble
 			ps = append(ps, at(key, "a file was uploaded, but the parameter is %s", strings.Join(f.Types, " or "))...)
 		}
 	}
-	for _, key := range sortedKeys(p.values) {
+	for _, key := range slices.Sorted(maps.Keys(p.values)) {
 		f := m.field(key)
 		if f == nil {
 			ps = append(ps, at(key, "%s has no parameter %q", m.Name, key)...)

@@ -1,6 +1,8 @@
 package telegramtest
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf16"
 )
@@ -102,7 +104,7 @@ func inlineButtonRules(obj map[string]any, t *specType, path string) []problem {
 		ps = append(ps, at(join(path, "text"), "button text is empty")...)
 	}
 	var actions []string
-	for _, key := range sortedKeys(obj) {
+	for _, key := range slices.Sorted(maps.Keys(obj)) {
 		if !isButtonAction(key) || !actionSet(key, obj[key]) {
 			continue
 		}
