@@ -63,6 +63,7 @@ func registerAll(r *Router) {
 	registerLanguage(r)
 
 	// withdrawal (issue 4)
+	registerWithdrawal(r)
 
 	// transfer cancellation (issue 5)
 

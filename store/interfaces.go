@@ -76,6 +76,7 @@ type Store interface {
 	Updates
 	Tickets
 	// withdrawal escalations (issue 4)
+	Escalations
 
 	// cancellation requests (issue 5)
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"paydesk/flows"
 )
 
 // Config is everything paydesk reads from its environment. It is read here,
@@ -15,6 +17,7 @@ type Config struct {
 	Demo       bool          // PAYDESK_DEMO=1: seed the demo ledger into an empty database
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits
+	Limits     flows.Limits  // PAYDESK_TIERS, PAYDESK_PROVIDERS: withdrawal limits over the ledger's
 }
 
 // minSecret is the shortest accepted PAYDESK_SECRET: buttons are signed with
@@ -43,6 +46,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PAYDESK_SESSION_TTL=%q: want a duration such as 24h", v)
 		}
 		c.SessionTTL = d
+	}
+	var err error
+	if c.Limits.Tiers, err = flows.ParseTiers(getenv("PAYDESK_TIERS")); err != nil {
+		return c, fmt.Errorf("PAYDESK_TIERS: %w (want e.g. standard=2,gold=1)", err)
+	}
+	if c.Limits.Providers, err = flows.ParseProviders(getenv("PAYDESK_PROVIDERS")); err != nil {
+		return c, fmt.Errorf("PAYDESK_PROVIDERS: %w (want e.g. kaspi=1/3,sepa=2/7)", err)
 	}
 	return c, nil
 }

@@ -62,6 +62,7 @@ func (m *Main) Run(ctx context.Context) error {
 	engine := flows.New(db,
 		flows.WithSecret([]byte(m.Config.Secret)),
 		flows.WithSessionTTL(m.Config.SessionTTL),
+		flows.WithLimits(m.Config.Limits),
 		flows.WithLogger(m.Log))
 	b := bot.New(api, engine, bundle, bot.WithLogger(m.Log))
 	poller := &bot.Poller{

@@ -10,7 +10,8 @@ import (
 )
 
 // The demo ledger: four customers (Russian, Czech and English speaking) with
-// transfers, withdrawals in every stage and return requests in every state,
+// transfers, withdrawals in every stage (a stuck and a fresh one for every
+// customer) and return requests in every state,
 // all dated relative to a given now, so `paydesk demo` always has something
 // cancellable, something stuck and something disputable, and golden tests
 // get the same rows and ids for the same now.
@@ -198,6 +199,12 @@ var demoAccounts = []demoAccount{
 		// reach a recipient who is a customer too.
 		customer: store.Customer{ID: 4, Name: "Нурлан Ахметов", Phone: "+77010000002", Language: "ru",
 			Country: "KZ", TimeZone: "Asia/Almaty", Tier: "standard", Currency: "KZT"},
+		// A stuck and a fresh withdrawal, so every demo customer can try the
+		// "Waiting more than N days?" button and see a card without it.
+		withdrawals: []demoWithdrawal{
+			{amount: 9000000, method: "Kaspi Gold *2208", provider: "kaspi", stages: stuckProcessing},
+			{amount: 2000000, method: "Kaspi Gold *2208", provider: "kaspi", stages: freshApproval},
+		},
 	},
 }
 

@@ -55,6 +55,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
 	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
+	t.Run("OpenWithdrawals", func(t *testing.T) { testOpenWithdrawals(t, openWithLedger(t, open)) })
+	t.Run("ClaimNudge", func(t *testing.T) { testClaimNudge(t, openStore(t, open)) })
+	t.Run("ClaimNudgeRace", func(t *testing.T) { testClaimNudgeRace(t, openStore(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {

@@ -1,0 +1,88 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"paydesk/store"
+)
+
+// The proactive "Waiting more than N days?" (DESIGN §3): once per withdrawal
+// and stage, when the stage has run past its limit, the customer's chat gets
+// the nudge with the button, but not at night in the customer's time zone;
+// a nudge held back by quiet hours goes out on the first tick after them.
+
+const (
+	// nudgeKind names the nudge in the store's record of nudges sent.
+	nudgeKind = "withdrawal.stuck"
+
+	// Quiet hours, local time of the customer: from quietFrom:00 until
+	// quietUntil:00 the next morning nothing proactive is sent.
+	quietFrom, quietUntil = 21, 9
+
+	// nudgePage is how many open withdrawals one store call returns.
+	nudgePage = 200
+)
+
+// quiet reports whether t falls in the quiet hours of loc.
+func quiet(t time.Time, loc *time.Location) bool {
+	h := t.In(loc).Hour()
+	return h >= quietFrom || h < quietUntil
+}
+
+// withdrawalNudges walks the open withdrawals and nudges each stuck one.
+func withdrawalNudges(t *Tick) error {
+	var errs []error
+	for after := int64(0); ; {
+		page, err := t.Store().OpenWithdrawals(t.Context(), after, nudgePage)
+		if err != nil {
+			return fmt.Errorf("open withdrawals: %w", err)
+		}
+		for _, w := range page {
+			if err := nudgeWithdrawal(t, w); err != nil {
+				// One withdrawal's bad data must not hold back the others.
+				errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", w.ID, err))
+			}
+		}
+		if len(page) < nudgePage {
+			return errors.Join(errs...)
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// nudgeWithdrawal sends the nudge for w if it is stuck, the customer is
+// awake and has a chat, and nobody has sent it yet. The claim is recorded
+// before the message is returned, so a second tick sends nothing.
+func nudgeWithdrawal(t *Tick, w store.Withdrawal) error {
+	ctx := t.Context()
+	cust, err := t.Store().Customer(ctx, w.CustomerID)
+	if err != nil {
+		return err
+	}
+	k, err := assessWithdrawal(ctx, t.Store(), cust, w, t.Now)
+	if err != nil || !k.stuck() || quiet(t.Now, k.loc) {
+		return err
+	}
+	chats, err := t.Store().ChatsOf(ctx, cust.ID)
+	if err != nil || len(chats) == 0 {
+		return err // no chat yet: the nudge waits until the customer links one
+	}
+	first, err := t.Store().ClaimNudge(ctx, store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now})
+	if err != nil || !first {
+		return err
+	}
+	chat := chats[0] // the most recently active
+	button := func(label Msg, action string, args ...int64) Button { return t.Button(chat, label, action, args...) }
+	t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
+	t.Send(chat, LangOf(ctx, t.Store(), chat, cust), Screen{
+		Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
+			"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
+		Inline: [][]Button{
+			{waitingButton(button, k)},
+			{button(M("withdrawal.details"), actWithdrawalCard, w.ID)},
+		},
+	})
+	return nil
+}

@@ -1,0 +1,35 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"paydesk/store"
+)
+
+// OpenWithdrawals lists the withdrawals awaiting approval or processing with
+// an id above after, by id; limit <= 0 means all. The stage filter uses the
+// partial index withdrawals_by_stage.
+func (db *DB) OpenWithdrawals(ctx context.Context, after int64, limit int) ([]store.Withdrawal, error) {
+	list, err := queryAll(ctx, db.sql, scanWithdrawal, withdrawalSelect+`
+		WHERE w.stage IN ('approval', 'processing') AND w.id > ? ORDER BY w.id LIMIT ?`, after, sqlLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("list open withdrawals after %d: %w", after, err)
+	}
+	return list, nil
+}
+
+// ClaimNudge records the nudge; first is true only for the statement that
+// inserted the row, so of two replicas claiming at once exactly one sends.
+func (db *DB) ClaimNudge(ctx context.Context, n store.Nudge) (bool, error) {
+	res, err := db.sql.ExecContext(ctx, `INSERT INTO nudges (kind, object_id, stage, at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (kind, object_id, stage) DO NOTHING`, n.Kind, n.ObjectID, n.Stage, nanos(n.At))
+	if err != nil {
+		return false, fmt.Errorf("claim nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
+	}
+	k, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
+	}
+	return k == 1, nil
+}
