@@ -65,6 +65,10 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := c.Link(ctx, *as); err != nil {
 			return err
 		}
+		// A linked customer starts at the menu, so "2" presses its second entry.
+		if err := c.Send(ctx, flows.Event{Kind: flows.EventStart, Command: "start"}); err != nil {
+			return err
+		}
 	}
 	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
 		fmt.Fprintln(stdout, "paydesk demo — type /start, press buttons by number, end with Ctrl-D.")
