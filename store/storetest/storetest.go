@@ -55,6 +55,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
 	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
+	t.Run("Disputes", func(t *testing.T) { testDisputes(t, openWithLedger(t, open)) })
+	t.Run("DisputeRace", func(t *testing.T) { testDisputeRace(t, openWithLedger(t, open)) })
+	t.Run("DisputeReminders", func(t *testing.T) { testDisputeReminders(t, openWithLedger(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
