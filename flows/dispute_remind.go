@@ -15,8 +15,8 @@ const remindBatch = 100
 // remindDisputes reminds customers of refusals with DisputeReminderLead or
 // less left to dispute. Each reminder is recorded before it is returned, so
 // a second tick, or another replica ticking at once, does not send it again.
-// A customer with no linked chat is not reminded (nothing is recorded, so a
-// chat linked later within the window still gets it).
+// Only customers with a linked chat are listed; one who links a chat later
+// within the window still gets the reminder.
 func remindDisputes(t *Tick) error {
 	ctx := t.Context()
 	due, err := t.Store().RefusalsToRemind(ctx, t.Now.Add(-DisputeWindow), t.Now.Add(DisputeReminderLead-DisputeWindow), remindBatch)

@@ -18,7 +18,9 @@ type Disputes interface {
 	DisputeOf(ctx context.Context, returnRequestID int64) (Dispute, error)
 	// RefusalsToRemind lists refused return requests with RefusedAt in
 	// (refusedAfter, refusedBy] that have neither a dispute nor a recorded
-	// reminder, oldest refusal first, at most limit (<= 0: all).
+	// reminder, of customers with a linked chat (see ChatsOf: nobody else
+	// can be reminded, and they must not crowd out those who can), oldest
+	// refusal first, at most limit (<= 0: all).
 	RefusalsToRemind(ctx context.Context, refusedAfter, refusedBy time.Time, limit int) ([]ReturnRequest, error)
 	// MarkReminded records that the dispute reminder for a return request
 	// was sent at time at. first is false if it had been recorded before, so

@@ -80,12 +80,13 @@ func disputeOf(ctx context.Context, q querier, returnRequestID int64) (store.Dis
 }
 
 // RefusalsToRemind lists the refusals in the window that nobody disputed and
-// nobody reminded of yet.
+// nobody reminded of yet, of customers who have a chat to remind them in.
 func (db *DB) RefusalsToRemind(ctx context.Context, refusedAfter, refusedBy time.Time, limit int) ([]store.ReturnRequest, error) {
 	list, err := queryAll(ctx, db.sql, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests r
 		WHERE r.status = 'refused' AND r.refused_at > ? AND r.refused_at <= ?
 		  AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.return_request_id = r.id)
 		  AND NOT EXISTS (SELECT 1 FROM dispute_reminders m WHERE m.return_request_id = r.id)
+		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.customer_id = r.customer_id)
 		ORDER BY r.refused_at, r.id LIMIT ?`,
 		nanos(refusedAfter), nanos(refusedBy), sqlLimit(limit))
 	if err != nil {

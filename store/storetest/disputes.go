@@ -111,8 +111,20 @@ func testDisputeReminders(t *testing.T, s store.Store) {
 		refused(54, ago(60*time.Hour)),             // in, and disputed below: out
 		refused(55, ago(50*time.Hour)),             // in
 	}
+	noChat := refused(56, ago(60*time.Hour)) // in, but John has no chat to remind him in: out
+	noChat.CustomerID = 3
+	rows = append(rows, noChat)
 	for _, r := range rows {
 		mustAdd(t, "AddReturnRequest", r.ID)(f.AddReturnRequest(ctx, r))
+	}
+	// Aigerim has a linked chat.
+	sess, err := s.Session(ctx, 901)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.CustomerID, sess.UpdatedAt = 1, base
+	if err := s.SaveSession(ctx, &sess); err != nil {
+		t.Fatal(err)
 	}
 	d := fixtureDispute()
 	d.ReturnRequestID = 54
