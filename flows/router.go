@@ -68,6 +68,7 @@ func registerAll(r *Router) {
 	// transfer cancellation (issue 5)
 
 	// dispute (issue 6)
+	registerDispute(r)
 
 	// support handoff (issue 7)
 

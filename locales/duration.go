@@ -5,6 +5,11 @@ import (
 	"time"
 )
 
+// Duration is a length of time as a message argument, rendered by
+// Localizer.Duration: "1 день 5 часов". A template cannot pick plural forms
+// for two numbers at once, so the words come whole from here.
+type Duration time.Duration
+
 // Duration says how long d is in the two largest units that matter, with the
 // right plural forms: "1 день 5 часов", "2 dny 3 hodiny", "1 day 5 hours";
 // hours and minutes below a day ("3 часа 20 минут"); minutes below an hour.

@@ -72,3 +72,15 @@ func TestFractionalCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestDurationArgument: a Duration passed to a message renders in words with
+// the plural forms of each number.
+func TestDurationArgument(t *testing.T) {
+	b := fakeBundle(t,
+		`left = "Time left: {{.Left}}"`,
+		`left = "До конца срока: {{.Left}}"`,
+		`left = "Do konce lhůty: {{.Left}}"`)
+	m := M("left", "Left", Duration(24*time.Hour+5*time.Hour+30*time.Second))
+	wantInEach(t, b, "Render(left)", "До конца срока: 1 день 5 часов", "Do konce lhůty: 1 den 5 hodin", "Time left: 1 day 5 hours",
+		func(l *Localizer) string { s, _ := l.Render(m); return s })
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/nicksnyder/go-i18n/v2/i18n/template"
@@ -111,6 +112,8 @@ func (l *Localizer) arg(v any) (string, error) {
 		return l.Date(v.T, v.Loc), nil
 	case DateTime:
 		return l.DateTime(v.T, v.Loc), nil
+	case Duration:
+		return l.Duration(time.Duration(v)), nil
 	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
 		return l.Number(v), nil
 	default:

@@ -81,6 +81,7 @@ type Store interface {
 	// cancellation requests (issue 5)
 
 	// disputes (issue 6)
+	Disputes
 
 	// support handoff (issue 7)
 

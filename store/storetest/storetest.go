@@ -58,6 +58,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("OpenWithdrawals", func(t *testing.T) { testOpenWithdrawals(t, openWithLedger(t, open)) })
 	t.Run("ClaimNudge", func(t *testing.T) { testClaimNudge(t, openStore(t, open)) })
 	t.Run("ClaimNudgeRace", func(t *testing.T) { testClaimNudgeRace(t, openStore(t, open)) })
+	t.Run("Disputes", func(t *testing.T) { testDisputes(t, openWithLedger(t, open)) })
+	t.Run("DisputeRace", func(t *testing.T) { testDisputeRace(t, openWithLedger(t, open)) })
+	t.Run("DisputeReminders", func(t *testing.T) { testDisputeReminders(t, openWithLedger(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {

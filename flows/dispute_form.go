@@ -1,0 +1,269 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"paydesk/store"
+)
+
+// The dispute form: reason -> own words -> photos -> summary -> send. Its
+// state lives in the session (so it survives a restart between any two
+// steps); the dispute is recorded only by "Send", once. /cancel, "Back" or
+// the menu leave it at any step with nothing recorded.
+
+const (
+	flowDispute        = "dispute"
+	stepDisputeReason  = "reason"
+	stepDisputeText    = "text"
+	stepDisputePhotos  = "photos"
+	stepDisputeConfirm = "confirm"
+
+	keyDisputeReturn = "rr"     // the return request disputed, decimal id
+	keyDisputeReason = "reason" // a code of disputeReasons
+	keyDisputeText   = "text"   // the customer's words, as given
+	keyDisputePhotos = "photos" // photo file ids, one per line
+)
+
+func registerDisputeForm(r *Router) {
+	r.Action(actDisputeStart, RequireCustomer(disputeStart))
+	r.Action(actDisputeReason, RequireCustomer(disputeReason))
+	r.Action(actDisputeDone, RequireCustomer(disputeDone))
+	r.Action(actDisputeConfirm, RequireCustomer(disputeConfirm))
+	r.Action(actDisputeBack, RequireCustomer(func(c *Conv, a Action) error {
+		return withReturn(c, a.Arg(0), func(v returnView) error {
+			c.Leave()
+			c.Show(returnNav(c, returnNotice(M("common.cancelled"), returnCard(c, v))))
+			return nil
+		})
+	}))
+	r.Input(flowDispute, stepDisputeReason, func(c *Conv) error {
+		return withForm(c, func(v returnView) error {
+			c.Show(returnNotice(M("dispute.choose_reason"), reasonPicker(c, v.r)))
+			return nil
+		})
+	})
+	r.Input(flowDispute, stepDisputeText, disputeText)
+	r.Input(flowDispute, stepDisputePhotos, disputePhoto)
+	r.Input(flowDispute, stepDisputeConfirm, func(c *Conv) error {
+		return withForm(c, func(v returnView) error {
+			c.Show(returnNotice(M("dispute.confirm_first"), disputeSummary(c, v.r)))
+			return nil
+		})
+	})
+}
+
+// disputeStart opens the form at the reason step.
+func disputeStart(c *Conv, a Action) error {
+	return openForm(c, a.Arg(0), stepDisputeReason, func(v returnView) Screen { return reasonPicker(c, v.r) })
+}
+
+// disputeReason takes the chosen reason and asks for the customer's words.
+// The button carries everything it needs, so a reason pressed on an older
+// picker (after /cancel, say) starts the form again from there.
+func disputeReason(c *Conv, a Action) error {
+	i := a.Arg(1)
+	if i < 0 || i >= int64(len(disputeReasons)) {
+		return refuseButton(c)
+	}
+	return openForm(c, a.Arg(0), stepDisputeText, func(v returnView) Screen {
+		c.Set(keyDisputeReason, disputeReasons[i])
+		return askDisputeText(c, v.r.ID)
+	})
+}
+
+// openForm starts the form for request id at step, with fresh data, and
+// shows what next returns, if the request can still be disputed; otherwise
+// the card says why not.
+func openForm(c *Conv, id int64, step string, next func(returnView) Screen) error {
+	return withReturn(c, id, func(v returnView) error {
+		if !v.canDispute(c.Now) {
+			closeForm(c, v)
+			return nil
+		}
+		c.Goto(flowDispute, step)
+		c.Set(keyDisputeReturn, strconv.FormatInt(v.r.ID, 10))
+		c.Show(returnNav(c, next(v)))
+		return nil
+	})
+}
+
+// closeForm leaves the form and shows the card, which says why the request
+// cannot be disputed (any more).
+func closeForm(c *Conv, v returnView) {
+	c.Leave()
+	c.Show(returnNav(c, returnCard(c, v)))
+}
+
+// disputeText takes the customer's own words: 1 to maxDisputeText
+// characters of text, kept exactly as typed.
+func disputeText(c *Conv) error {
+	return withForm(c, func(v returnView) error {
+		ask := askDisputeText(c, v.r.ID)
+		text := c.Event.Text
+		n := utf8.RuneCountInString(text)
+		switch {
+		case c.Event.Kind != EventText:
+			c.Show(returnNotice(M("dispute.text_expected"), ask))
+		case strings.TrimSpace(text) == "":
+			c.Show(returnNotice(M("dispute.text_empty"), ask))
+		case n > maxDisputeText:
+			c.Show(returnNotice(M("dispute.text_too_long").N(n), ask))
+		default:
+			c.Set(keyDisputeText, text)
+			c.Step(stepDisputePhotos)
+			c.Show(Screen{Body: []Msg{M("dispute.ask_photos", "Max", maxDisputePhotos)}, Inline: photoButtons(c, v.r.ID)})
+		}
+		return nil
+	})
+}
+
+// disputePhoto adds a photo, up to maxDisputePhotos.
+func disputePhoto(c *Conv) error {
+	return withForm(c, func(v returnView) error {
+		photos := disputePhotos(c.Get(keyDisputePhotos))
+		var m Msg
+		switch {
+		case c.Event.Kind == EventDocument:
+			m = M("dispute.photo_as_file")
+		case c.Event.Kind != EventPhoto || c.Event.FileID == "":
+			m = M("dispute.photo_expected")
+		case len(photos) >= maxDisputePhotos:
+			m = M("dispute.photos_limit", "Max", maxDisputePhotos)
+		default:
+			photos = append(photos, c.Event.FileID)
+			c.Set(keyDisputePhotos, joinDisputePhotos(photos))
+			id := "dispute.photo_added"
+			if len(photos) == maxDisputePhotos {
+				id = "dispute.photo_added_last"
+			}
+			m = M(id, "N", len(photos), "Max", maxDisputePhotos)
+		}
+		c.Show(Screen{Body: []Msg{m}, Inline: photoButtons(c, v.r.ID)})
+		return nil
+	})
+}
+
+// disputeDone ends the photos and shows the summary to confirm.
+func disputeDone(c *Conv, a Action) error {
+	return withFormAction(c, a, []string{stepDisputePhotos, stepDisputeConfirm}, func(v returnView) error {
+		c.Step(stepDisputeConfirm)
+		c.Show(returnNav(c, disputeSummary(c, v.r)))
+		return nil
+	})
+}
+
+// disputeConfirm records the dispute, once. The deadline is checked again
+// at this moment: a form opened in time but sent after the window closed is
+// refused with the card's own words.
+func disputeConfirm(c *Conv, a Action) error {
+	return withFormAction(c, a, []string{stepDisputeConfirm}, func(v returnView) error {
+		d := store.Dispute{
+			ReturnRequestID: v.r.ID,
+			Reason:          c.Get(keyDisputeReason),
+			Text:            c.Get(keyDisputeText),
+			PhotoFileIDs:    disputePhotos(c.Get(keyDisputePhotos)),
+			Status:          store.DisputeUnderReview,
+			CreatedAt:       c.Now,
+		}
+		got, created, err := c.Store().CreateDispute(c.Context(), d)
+		if err != nil {
+			return fmt.Errorf("dispute return request %d: %w", v.r.ID, err)
+		}
+		c.Leave()
+		notice := M("dispute.already_sent")
+		if created {
+			c.Log().Info("dispute sent", "chat", c.Event.ChatID, "return_request", v.r.ID, "dispute", got.ID)
+			notice = M("dispute.sent")
+		}
+		v.dispute = &got
+		c.Show(returnNav(c, returnNotice(notice, returnCard(c, v))))
+		return nil
+	})
+}
+
+// withForm runs fn for free input on the request the open form disputes,
+// after checking again that it is the customer's and can still be disputed;
+// if it cannot, the form closes and the card says why.
+func withForm(c *Conv, fn func(returnView) error) error {
+	id, err := strconv.ParseInt(c.Get(keyDisputeReturn), 10, 64)
+	if err != nil || c.Customer == nil {
+		c.Leave()
+		c.Show(withMenu(c, Text("common.expired")))
+		return nil
+	}
+	return withReturn(c, id, func(v returnView) error {
+		if !v.canDispute(c.Now) {
+			closeForm(c, v)
+			return nil
+		}
+		return fn(v)
+	})
+}
+
+// withFormAction runs fn for a form button of request a.Arg(0), when the
+// form is open for that request at one of steps and the request can still
+// be disputed. A dispute already sent (a double tap on "Send") or a form
+// that was left is said so above the card, and nothing is recorded.
+func withFormAction(c *Conv, a Action, steps []string, fn func(returnView) error) error {
+	return withReturn(c, a.Arg(0), func(v returnView) error {
+		open := c.Session.Flow == flowDispute && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10)
+		switch {
+		case v.dispute != nil:
+			if open {
+				c.Leave()
+			}
+			c.Show(returnNav(c, returnNotice(M("dispute.already_sent"), returnCard(c, v))))
+		case !open || !slices.Contains(steps, c.Session.Step):
+			c.Show(returnNav(c, returnNotice(M("dispute.form_closed"), returnCard(c, v))))
+		case !v.canDispute(c.Now):
+			closeForm(c, v)
+		default:
+			return fn(v)
+		}
+		return nil
+	})
+}
+
+func reasonPicker(c *Conv, r store.ReturnRequest) Screen {
+	s := Screen{Body: []Msg{M("dispute.ask_reason", "Order", r.OrderNo, "Item", r.Item)}}
+	for i, code := range disputeReasons {
+		s.Inline = append(s.Inline, []Button{c.Button(M("dispute.reason_"+code), actDisputeReason, r.ID, int64(i))})
+	}
+	s.Inline = append(s.Inline, []Button{c.Button(M("common.back"), actDisputeBack, r.ID)})
+	return s
+}
+
+func askDisputeText(c *Conv, id int64) Screen {
+	return Screen{
+		Body:   []Msg{M("dispute.ask_text").N(maxDisputeText)},
+		Inline: [][]Button{{c.Button(M("common.back"), actDisputeBack, id)}},
+	}
+}
+
+func photoButtons(c *Conv, id int64) [][]Button {
+	return [][]Button{
+		{c.Button(M("dispute.done_button"), actDisputeDone, id)},
+		{c.Button(M("common.back"), actDisputeBack, id)},
+	}
+}
+
+func disputeSummary(c *Conv, r store.ReturnRequest) Screen {
+	return Screen{
+		Body: []Msg{disputeDetails("dispute.summary", c.Get(keyDisputeReason), c.Get(keyDisputeText),
+			len(disputePhotos(c.Get(keyDisputePhotos))), "Order", r.OrderNo, "Item", r.Item)},
+		Inline: [][]Button{
+			{c.Button(M("dispute.confirm_button"), actDisputeConfirm, r.ID)},
+			{c.Button(M("common.back"), actDisputeBack, r.ID)},
+		},
+	}
+}
+
+// returnNotice puts a paragraph above a screen's text.
+func returnNotice(m Msg, s Screen) Screen {
+	s.Body = append([]Msg{m}, s.Body...)
+	return s
+}
