@@ -78,6 +78,7 @@ type Store interface {
 	// withdrawal escalations (issue 4)
 
 	// cancellation requests (issue 5)
+	Cancellations
 
 	// disputes (issue 6)
 

@@ -55,6 +55,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
 	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
+	t.Run("Cancellations", func(t *testing.T) { testCancellations(t, openWithLedger(t, open)) })
+	t.Run("CancellationRace", func(t *testing.T) { testCancellationRace(t, openWithLedger(t, open)) })
+	t.Run("CancellationDeliveries", func(t *testing.T) { testCancellationDeliveries(t, openWithLedger(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
