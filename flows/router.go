@@ -65,6 +65,7 @@ func registerAll(r *Router) {
 	// withdrawal (issue 4)
 
 	// transfer cancellation (issue 5)
+	registerTransfer(r)
 
 	// dispute (issue 6)
 
