@@ -66,6 +66,7 @@ func registerAll(r *Router) {
 	registerWithdrawal(r)
 
 	// transfer cancellation (issue 5)
+	registerTransfer(r)
 
 	// dispute (issue 6)
 	registerDispute(r)

@@ -79,6 +79,7 @@ type Store interface {
 	Escalations
 
 	// cancellation requests (issue 5)
+	Cancellations
 
 	// disputes (issue 6)
 	Disputes

@@ -101,8 +101,8 @@ var demoAccounts = []demoAccount{
 		transfers: []demoTransfer{
 			{ago: 2 * time.Hour, recipient: "Нурлан Ахметов", toID: 4, amount: 500000},
 			{ago: 1*day + 3*time.Hour, recipient: "Айгуль Сейткали", amount: 1500000},
-			{ago: 3*day + 5*time.Hour, recipient: "Данияр Нурланов", amount: 250000},
-			{ago: 6*day + 1*time.Hour, recipient: "Асель Жумабаева", amount: 12000000},
+			{ago: 3*day + 5*time.Hour, recipient: "Нурлан Ахметов", toID: 4, amount: 250000},
+			{ago: 6*day + 1*time.Hour, recipient: "Нурлан Ахметов", toID: 4, amount: 12000000},
 			{ago: 11*day + 7*time.Hour, recipient: "Ерлан Касымов", amount: 750000},
 			{ago: 19*day + 2*time.Hour, recipient: "Мадина Абдуллаева", amount: 3000000, returned: true},
 			{ago: 26*day + 4*time.Hour, recipient: "Айгуль Сейткали", amount: 420000},
@@ -195,10 +195,18 @@ var demoAccounts = []demoAccount{
 		},
 	},
 	{
-		// Нурлан receives one of Айгерим's transfers, so a cancellation can
-		// reach a recipient who is a customer too.
+		// Нурлан receives three of Айгерим's recent transfers, so a
+		// cancellation request can reach a recipient who is a customer too
+		// and be returned, declined or left to expire in one demo. His own
+		// transfers (one back to Айгерим) make him a sender as well.
 		customer: store.Customer{ID: 4, Name: "Нурлан Ахметов", Phone: "+77010000002", Language: "ru",
 			Country: "KZ", TimeZone: "Asia/Almaty", Tier: "standard", Currency: "KZT"},
+		transfers: []demoTransfer{
+			{ago: 5 * time.Hour, recipient: "Айгерим Садыкова", toID: 1, amount: 1000000},
+			{ago: 2*day + 4*time.Hour, recipient: "Болат Искаков", amount: 350000},
+			{ago: 34*day + 2*time.Hour, recipient: "Сауле Омарова", amount: 780000},
+			{ago: 43*day + 5*time.Hour, recipient: "Айгерим Садыкова", toID: 1, amount: 200000},
+		},
 		// A stuck and a fresh withdrawal, so every demo customer can try the
 		// "Waiting more than N days?" button and see a card without it.
 		withdrawals: []demoWithdrawal{

@@ -61,6 +61,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Disputes", func(t *testing.T) { testDisputes(t, openWithLedger(t, open)) })
 	t.Run("DisputeRace", func(t *testing.T) { testDisputeRace(t, openWithLedger(t, open)) })
 	t.Run("DisputeReminders", func(t *testing.T) { testDisputeReminders(t, openWithLedger(t, open)) })
+	t.Run("Cancellations", func(t *testing.T) { testCancellations(t, openWithLedger(t, open)) })
+	t.Run("CancellationRace", func(t *testing.T) { testCancellationRace(t, openWithLedger(t, open)) })
+	t.Run("CancellationDeliveries", func(t *testing.T) { testCancellationDeliveries(t, openWithLedger(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
