@@ -25,7 +25,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "SQLite file to use (default: a temporary file)")
 	as := fs.String("as", "", "link the chat to the demo customer with this phone, e.g. +77010000001")
-	lang := fs.String("lang", "", "the customer's Telegram language: ru, cs or en")
+	lang := fs.String("lang", "", "the customer's Telegram language: ru, cs or en (default: the account's with --as, else en)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -62,6 +62,9 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return fmt.Errorf("--as %s: no demo customer has this phone (try +77010000001, +420601000001, +447700900001 or +77010000002)", *as)
 		}
 		c.ChatID, c.UserID = console.ChatOf(cust.ID), console.ChatOf(cust.ID)
+		if *lang == "" {
+			c.LanguageCode = cust.Language // a Telegram client set to the account's language
+		}
 		if err := c.Link(ctx, *as); err != nil {
 			return err
 		}
