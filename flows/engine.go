@@ -83,10 +83,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("load session %d: %w", ev.ChatID, err)
 	}
 	c := &Conv{ctx: ctx, e: e, Now: e.now(), Event: ev, Session: &sess}
-	c.Lang = sess.Language
-	if c.Lang == "" {
-		c.Lang = locales.Match(ev.LanguageCode)
+	if ev.LanguageCode != "" {
+		sess.ClientLanguage = locales.Match(ev.LanguageCode)
 	}
+	c.Lang = sess.Lang(locales.Match(ev.LanguageCode))
 	if sess.CustomerID != 0 {
 		cust, err := e.store.Customer(ctx, sess.CustomerID)
 		switch {

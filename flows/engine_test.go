@@ -233,3 +233,21 @@ func TestUnknownInputOffersMenu(t *testing.T) {
 	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "nope"}), "common.unknown_command", "menu.title")
 	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "common.cancelled", "menu.title")
 }
+
+func TestLangOfFallsBackFromChoiceToClientToAccount(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	aigerim, _ := h.db.Customer(ctx, 1) // account language ru
+	if got := flows.LangOf(ctx, h.db, chat, aigerim); got != "ru" {
+		t.Fatalf("unknown chat: %q, want the account's ru", got)
+	}
+	h.do(flows.Event{Kind: flows.EventStart, Command: "start", LanguageCode: "cs-CZ"})
+	if got := flows.LangOf(ctx, h.db, chat, aigerim); got != "cs" {
+		t.Fatalf("client reports cs: %q", got)
+	}
+	picker := h.do(flows.Event{Kind: flows.EventCommand, Command: "language"})
+	h.do(flows.Event{Kind: flows.EventAction, Data: button(t, picker, "lang.en")})
+	if got := flows.LangOf(ctx, h.db, chat, aigerim); got != "en" {
+		t.Fatalf("chosen en: %q", got)
+	}
+}

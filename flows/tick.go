@@ -61,13 +61,16 @@ func (e *Engine) Tick(ctx context.Context) (Outcome, error) {
 }
 
 // LangOf is the language to write to a customer in outside their own
-// conversation: the chat's chosen language, else the account's.
+// conversation: the chat's chosen language, else what their Telegram client
+// reports, else the account's.
 func LangOf(ctx context.Context, st store.Sessions, chatID int64, c store.Customer) string {
-	if s, err := st.Session(ctx, chatID); err == nil && s.Language != "" {
-		return s.Language
+	def := c.Language
+	if def == "" {
+		def = "en"
 	}
-	if c.Language != "" {
-		return c.Language
+	s, err := st.Session(ctx, chatID)
+	if err != nil {
+		return def
 	}
-	return "en"
+	return s.Lang(def)
 }

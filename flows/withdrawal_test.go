@@ -231,9 +231,10 @@ func TestWithdrawalNudge(t *testing.T) {
 	if got := nudged(t, out); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
 		t.Fatalf("nudged %v, want the two stuck withdrawals and not the fresh ones", got)
 	}
-	// The chat never chose a language, so the account's is used.
-	if r := out.Replies[0]; r.ChatID != chat || r.Lang != "ru" {
-		t.Fatalf("nudge to chat %d in %q, want the linked chat in the account's language", r.ChatID, r.Lang)
+	// The chat never chose a language; its Telegram client reports "en"
+	// (the harness default), and that wins over the account's "ru".
+	if r := out.Replies[0]; r.ChatID != chat || r.Lang != "en" {
+		t.Fatalf("nudge to chat %d in %q, want the linked chat in its client's language", r.ChatID, r.Lang)
 	}
 	if got := nudged(t, h.tick()); len(got) != 0 {
 		t.Fatalf("a second tick nudged %v again", got)

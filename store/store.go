@@ -219,11 +219,26 @@ type Session struct {
 	ChatID     int64
 	CustomerID CustomerID // 0 while the chat is not linked
 	Language   string     // the chat's chosen language; empty if never chosen
+	// ClientLanguage is what the chat's Telegram client last reported,
+	// matched to a supported language; the fallback when none was chosen.
+	ClientLanguage string
 	Flow       string     // current flow, empty at the menu
 	Step       string     // current step within the flow
 	Data       map[string]string
 	Version    int64 // incremented on every save; compare-and-swap guard
 	UpdatedAt  time.Time
+}
+
+// Lang is the language to write to the chat in: the chosen one, else the
+// client's, else def.
+func (s Session) Lang(def string) string {
+	switch {
+	case s.Language != "":
+		return s.Language
+	case s.ClientLanguage != "":
+		return s.ClientLanguage
+	}
+	return def
 }
 
 // Reset clears the flow position and its data, keeping link and language.

@@ -35,7 +35,7 @@ var unicodeData = map[string]string{
 
 func testSessionSave(t *testing.T, s store.Store) {
 	ctx := t.Context()
-	sess := store.Session{ChatID: 7, CustomerID: 1, Language: "ru", Flow: "cancel", Step: "confirm",
+	sess := store.Session{ChatID: 7, CustomerID: 1, Language: "ru", ClientLanguage: "cs", Flow: "cancel", Step: "confirm",
 		Data: maps.Clone(unicodeData), UpdatedAt: base}
 	if err := s.SaveSession(ctx, &sess); err != nil {
 		t.Fatalf("SaveSession(new): %v", err)
