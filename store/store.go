@@ -222,11 +222,11 @@ type Session struct {
 	// ClientLanguage is what the chat's Telegram client last reported,
 	// matched to a supported language; the fallback when none was chosen.
 	ClientLanguage string
-	Flow       string     // current flow, empty at the menu
-	Step       string     // current step within the flow
-	Data       map[string]string
-	Version    int64 // incremented on every save; compare-and-swap guard
-	UpdatedAt  time.Time
+	Flow           string // current flow, empty at the menu
+	Step           string // current step within the flow
+	Data           map[string]string
+	Version        int64 // incremented on every save; compare-and-swap guard
+	UpdatedAt      time.Time
 }
 
 // Lang is the language to write to the chat in: the chosen one, else the
