@@ -42,7 +42,7 @@ func remindDispute(t *Tick, r store.ReturnRequest) error {
 	if err != nil {
 		return err
 	}
-	first, err := t.Store().MarkReminded(ctx, r.ID, t.Now)
+	first, err := t.Store().ClaimNudge(ctx, store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: r.ID, Stage: string(store.ReturnRefused), At: t.Now})
 	if err != nil || !first {
 		return err
 	}

@@ -22,8 +22,4 @@ type Disputes interface {
 	// can be reminded, and they must not crowd out those who can), oldest
 	// refusal first, at most limit (<= 0: all).
 	RefusalsToRemind(ctx context.Context, refusedAfter, refusedBy time.Time, limit int) ([]ReturnRequest, error)
-	// MarkReminded records that the dispute reminder for a return request
-	// was sent at time at. first is false if it had been recorded before, so
-	// of two ticks racing only one sends the reminder.
-	MarkReminded(ctx context.Context, returnRequestID int64, at time.Time) (first bool, err error)
 }

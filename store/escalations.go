@@ -20,6 +20,11 @@ type Escalations interface {
 	ClaimNudge(ctx context.Context, n Nudge) (first bool, err error)
 }
 
+// Kinds of nudge that stores filter on when they list what is still due.
+const (
+	NudgeDisputeReminder = "dispute.reminder" // ObjectID: the return request; Stage: "refused"
+)
+
 // Nudge is one proactive message about an object at one of its stages, e.g.
 // kind "withdrawal.stuck", the withdrawal's id and stage "approval". It is
 // not specific to withdrawals: any job that must tell a customer something

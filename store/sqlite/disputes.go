@@ -80,34 +80,19 @@ func disputeOf(ctx context.Context, q querier, returnRequestID int64) (store.Dis
 }
 
 // RefusalsToRemind lists the refusals in the window that nobody disputed and
-// nobody reminded of yet, of customers who have a chat to remind them in.
+// nobody reminded of yet (no store.NudgeDisputeReminder claimed), of customers who have a chat to remind them in.
 func (db *DB) RefusalsToRemind(ctx context.Context, refusedAfter, refusedBy time.Time, limit int) ([]store.ReturnRequest, error) {
 	list, err := queryAll(ctx, db.sql, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests r
 		WHERE r.status = 'refused' AND r.refused_at > ? AND r.refused_at <= ?
 		  AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.return_request_id = r.id)
-		  AND NOT EXISTS (SELECT 1 FROM dispute_reminders m WHERE m.return_request_id = r.id)
+		  AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.kind = ? AND n.object_id = r.id)
 		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.customer_id = r.customer_id)
 		ORDER BY r.refused_at, r.id LIMIT ?`,
-		nanos(refusedAfter), nanos(refusedBy), sqlLimit(limit))
+		nanos(refusedAfter), nanos(refusedBy), store.NudgeDisputeReminder, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list refusals to remind: %w", err)
 	}
 	return list, nil
-}
-
-// MarkReminded records a sent reminder; the insert and the check are one
-// statement, so first is true for exactly one caller.
-func (db *DB) MarkReminded(ctx context.Context, returnRequestID int64, at time.Time) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO dispute_reminders (return_request_id, sent_at) VALUES (?, ?)
-		ON CONFLICT (return_request_id) DO NOTHING`, returnRequestID, nanos(at))
-	if err != nil {
-		return false, fmt.Errorf("mark dispute reminder of return request %d: %w", returnRequestID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("mark dispute reminder of return request %d: %w", returnRequestID, err)
-	}
-	return n == 1, nil
 }
 
 // nonNil makes a nil list encode as the JSON array [] the column expects.

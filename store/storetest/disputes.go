@@ -149,12 +149,13 @@ func testDisputeReminders(t *testing.T, s store.Store) {
 	if got, want := list(2), []int64{51, 55}; !slices.Equal(got, want) {
 		t.Fatalf("RefusalsToRemind with limit 2 = %v, want %v", got, want)
 	}
-	first, err := s.MarkReminded(ctx, 55, base)
-	if err != nil || !first {
-		t.Fatalf("MarkReminded(55): first=%v err=%v", first, err)
+	reminded := store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: 55, Stage: "refused", At: base}
+	if first, err := s.ClaimNudge(ctx, reminded); err != nil || !first {
+		t.Fatalf("ClaimNudge(reminder of 55): first=%v err=%v", first, err)
 	}
-	if first, err := s.MarkReminded(ctx, 55, base.Add(time.Minute)); err != nil || first {
-		t.Fatalf("MarkReminded(55) again: first=%v err=%v, want false", first, err)
+	// A nudge of another kind about an object with the same id changes nothing.
+	if _, err := s.ClaimNudge(ctx, store.Nudge{Kind: "withdrawal.stuck", ObjectID: 51, Stage: "approval", At: base}); err != nil {
+		t.Fatal(err)
 	}
 	if got, want := list(0), []int64{51, 52}; !slices.Equal(got, want) {
 		t.Fatalf("after reminding 55: %v, want %v", got, want)
