@@ -82,6 +82,7 @@ type Store interface {
 	// disputes (issue 6)
 
 	// support handoff (issue 7)
+	Support
 
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error

@@ -55,6 +55,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
 	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
+	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, openStore(t, open)) })
+	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, openStore(t, open)) })
+	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, openStore(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
