@@ -86,6 +86,9 @@ func clockTime(s string) (time.Duration, error) {
 // next. Times of day are wall clock in the team's zone, so a DST change
 // moves them with the clock, as people expect.
 func (h SupportHours) NextOpen(t time.Time) (open bool, at time.Time) {
+	if h.Loc == nil {
+		h.Loc = time.UTC
+	}
 	local := t.In(h.Loc)
 	y, m, d := local.Date()
 	for i := 0; i <= 7; i++ {

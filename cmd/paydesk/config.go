@@ -15,6 +15,7 @@ type Config struct {
 	Demo       bool          // PAYDESK_DEMO=1: seed the demo ledger into an empty database
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits
+	Support    SupportConfig // PAYDESK_SUPPORT_*: the support group and its hours
 }
 
 // minSecret is the shortest accepted PAYDESK_SECRET: buttons are signed with
@@ -44,6 +45,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.SessionTTL = d
 	}
+	support, err := loadSupportConfig(getenv)
+	if err != nil {
+		return c, err
+	}
+	c.Support = support
 	return c, nil
 }
 
