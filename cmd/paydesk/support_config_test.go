@@ -93,8 +93,8 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 		t.Fatalf("topic %v", topic.Params)
 	}
 	answer := models.Update{Message: &models.Message{ID: 77, Date: 1767225600,
-		From: &models.User{ID: agent, FirstName: "Anna", Username: "anna"},
-		Chat: models.Chat{ID: group, Type: models.ChatTypeSupergroup, Title: "Support", IsForum: true},
+		From:            &models.User{ID: agent, FirstName: "Anna", Username: "anna"},
+		Chat:            models.Chat{ID: group, Type: models.ChatTypeSupergroup, Title: "Support", IsForum: true},
 		MessageThreadID: 2, IsTopicMessage: true, Text: "Hello, John"}}
 	api.PushUpdate(answer)
 	if cp := wait("copyMessage", 1)[0]; cp.ChatID() != chat {
