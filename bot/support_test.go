@@ -369,7 +369,12 @@ func TestAgentCommands(t *testing.T) {
 
 	topicPost(r.from(agentMsg(anna, firstTopic, "/card")), "Ticket #1 · support", "Nobody has taken it yet")
 
-	// /assign replying to a colleague's message.
+	// Anna takes it, then passes it on replying to a colleague's message.
+	calls = r.from(agentMsg(anna, firstTopic, "/assign"))
+	if got := want(t, calls, "editForumTopic", 1)[0].Params["name"]; got != "#1 · RU · support · @anna" {
+		t.Fatalf("topic renamed to %q", got)
+	}
+	topicPost(calls, "@anna has taken the ticket.")
 	u := agentMsg(anna, firstTopic, "/assign")
 	u.Message.ReplyToMessage = agentMsg(boris, firstTopic, "я возьму").Message
 	calls = r.from(u)

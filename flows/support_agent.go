@@ -197,9 +197,15 @@ func assign(a *agentConv) error {
 	if err != nil {
 		return err
 	}
-	a.note(a.t, M("support.agent.assigned", "Agent", to.Name, "By", a.ev.From.Name))
+	if to.UserID == a.ev.From.UserID && to.Name == a.ev.From.Name {
+		a.note(a.t, M("support.agent.took", "Agent", to.Name))
+	} else {
+		a.note(a.t, M("support.agent.assigned", "Agent", to.Name, "By", a.ev.From.Name))
+	}
 	a.relay(Relay{Kind: RelayTopicRenamed, Ticket: a.t, TopicName: name})
-	if before.Name != to.Name && a.t.Status == store.TicketOpen {
+	// The customer hears of it when the ticket passes from one person to
+	// another, not when the first one takes it.
+	if before.Name != "" && before.Name != to.Name && a.t.Status == store.TicketOpen {
 		a.Send(a.t.ChatID, a.lang, Text("support.taken_over", "Ticket", TicketNo(a.t)))
 	}
 	return nil

@@ -316,12 +316,12 @@ func TestAgentCommands(t *testing.T) {
 	wantRelays(t, out, "note:support.agent.canned_sent")
 
 	out = h.agent(1, "assign", "")
-	wantRelays(t, out, "note:support.agent.assigned", "renamed")
+	wantRelays(t, out, "note:support.agent.took", "renamed")
 	if out.Relays[1].TopicName != "#1 · EN · support · @anna" {
 		t.Fatalf("renamed to %q", out.Relays[1].TopicName)
 	}
-	wantIDs(t, out, "support.taken_over")
-	wantIDs(t, h.agent(1, "assign", "")) // already hers: the customer hears nothing new
+	wantIDs(t, out) // the first to take it: nobody to hand over from
+	wantIDs(t, h.agent(1, "assign", ""))
 	boris := flows.Agent{UserID: 9002, Name: "@boris", Member: true}
 	ev := flows.AgentEvent{TicketID: 1, From: flows.Agent{UserID: 9001, Name: "@anna", Member: true}, Command: "assign", ReplyTo: &boris}
 	out, err := h.engine.Agent(context.Background(), ev)
