@@ -38,8 +38,9 @@ func splitSubject(s string) (kind string, id int64) {
 // naming the ticket (or, for a second press, that the ticket is already
 // open); a flow may show its own line about the object before calling it.
 //
-// A ticket about the same subject that an agent closed less than
-// ReopenWindow ago is reopened, so the agents keep its topic and history.
+// A ticket about the same subject closed less than ReopenWindow ago (by an
+// agent, a handback or the customer leaving) is reopened, so the agents
+// keep its topic and history.
 // created reports whether this call handed the chat off (a new or reopened
 // ticket) rather than finding the ticket already open. From here on, until
 // the ticket closes, the customer's messages go to the agents (see
