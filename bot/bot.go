@@ -23,6 +23,7 @@ type API interface {
 	SendMessage(ctx context.Context, p *tg.SendMessageParams) (*models.Message, error)
 	EditMessageText(ctx context.Context, p *tg.EditMessageTextParams) (*models.Message, error)
 	AnswerCallbackQuery(ctx context.Context, p *tg.AnswerCallbackQueryParams) (bool, error)
+	supportAPI
 }
 
 // Bot answers updates.
@@ -31,6 +32,7 @@ type Bot struct {
 	engine  *flows.Engine
 	locales *locales.Bundle
 	log     *slog.Logger
+	support support // the support group; zero when none is configured
 }
 
 // Option configures a Bot.
@@ -52,6 +54,9 @@ func New(api API, engine *flows.Engine, bundle *locales.Bundle, opts ...Option) 
 // every reply was sent (or failed for good). An error means the update may
 // be delivered again; it had no effect on the session.
 func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
+	if m := b.supportMessage(u); m != nil {
+		return b.handleAgent(ctx, m)
+	}
 	in, ok := decode(u)
 	if !ok {
 		return nil
@@ -64,6 +69,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 		b.answerCallback(ctx, in.callbackID, out)
 	}
 	b.deliver(ctx, in.event, out)
+	b.relay(ctx, in.event.ChatID, in.messageID, out.Relays)
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 type incoming struct {
 	event      flows.Event
 	callbackID string
+	messageID  int // the customer's message, which support relays copy
 }
 
 // decode turns a Telegram update into a flows event. It reports false for
@@ -34,14 +35,18 @@ func decode(u *models.Update) (incoming, bool) {
 				LanguageCode: q.From.LanguageCode,
 				Data:         q.Data,
 				MessageID:    msg.ID,
+				Label:        buttonLabel(msg.ReplyMarkup, q.Data),
 			},
 		}, true
-	case u.Message != nil:
-		m := u.Message
+	case u.Message != nil, u.EditedMessage != nil:
+		m, edited := u.Message, false
+		if m == nil {
+			m, edited = u.EditedMessage, true
+		}
 		if m.Chat.Type != models.ChatTypePrivate || m.From == nil {
 			return incoming{}, false
 		}
-		ev := flows.Event{ChatID: m.Chat.ID, UserID: m.From.ID, LanguageCode: m.From.LanguageCode}
+		ev := flows.Event{ChatID: m.Chat.ID, UserID: m.From.ID, LanguageCode: m.From.LanguageCode, Edited: edited}
 		switch {
 		case m.Contact != nil:
 			ev.Kind = flows.EventContact
@@ -54,10 +59,11 @@ func decode(u *models.Update) (incoming, bool) {
 			ev.Kind = flows.EventDocument
 			ev.FileID = m.Document.FileID
 			ev.Text = m.Caption
+		case m.Text == "":
+			ev.Kind = flows.EventOther // voice, sticker, video, location, ...: support relays it as is
+			ev.Text = m.Caption
 		case strings.HasPrefix(m.Text, "/"):
-			name, args, _ := strings.Cut(m.Text[1:], " ")
-			name, _, _ = strings.Cut(name, "@") // "/start@paydesk_bot"
-			ev.Command, ev.Args = strings.ToLower(name), strings.TrimSpace(args)
+			ev.Command, ev.Args = splitCommand(m.Text)
 			ev.Kind = flows.EventCommand
 			if ev.Command == "start" {
 				ev.Kind = flows.EventStart
@@ -66,7 +72,34 @@ func decode(u *models.Update) (incoming, bool) {
 			ev.Kind = flows.EventText
 			ev.Text = m.Text
 		}
-		return incoming{event: ev}, true
+		return incoming{event: ev, messageID: m.ID}, true
 	}
 	return incoming{}, false
+}
+
+// buttonLabel is the text of the pressed button, for the conversation the
+// agents see on a case card.
+func buttonLabel(kb *models.InlineKeyboardMarkup, data string) string {
+	if kb == nil {
+		return ""
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if b.CallbackData == data {
+				return b.Text
+			}
+		}
+	}
+	return ""
+}
+
+// splitCommand reads "/name@bot args" into the lower-case name and the
+// rest ("/start@paydesk_bot link-x", "/note\nsome text").
+func splitCommand(text string) (name, args string) {
+	cmd, args, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	if i := strings.IndexAny(cmd, "\n\t"); i >= 0 {
+		cmd, args = cmd[:i], cmd[i+1:]+" "+args
+	}
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.ToLower(cmd), strings.TrimSpace(args)
 }

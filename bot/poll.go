@@ -82,7 +82,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 	body, _ := json.Marshal(map[string]any{
 		"offset":          offset,
 		"timeout":         int(timeout / time.Second),
-		"allowed_updates": []string{"message", "callback_query"},
+		"allowed_updates": []string{"message", "edited_message", "callback_query"},
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+"/bot"+p.Token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {

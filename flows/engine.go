@@ -31,6 +31,9 @@ type Engine struct {
 	ttl     time.Duration
 	log     *slog.Logger
 	router  *Router
+	hours   SupportHours
+	bundle  *locales.Bundle
+	extra   []func(r *Router)
 }
 
 // Option configures an Engine.
@@ -58,11 +61,18 @@ func New(st store.Store, opts ...Option) *Engine {
 		ttl:    DefaultSessionTTL,
 		log:    slog.Default(),
 		router: NewRouter(),
+		hours:  DefaultSupportHours(),
 	}
 	for _, o := range opts {
 		o(e)
 	}
+	if e.bundle == nil {
+		e.bundle = defaultBundle()
+	}
 	registerAll(e.router)
+	for _, register := range e.extra {
+		register(e.router)
+	}
 	return e
 }
 
@@ -109,10 +119,16 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	if err := e.store.SaveSession(ctx, &sess); err != nil {
 		return Outcome{}, fmt.Errorf("save session %d: %w", ev.ChatID, err)
 	}
+	e.recordExchanges(c)
 	return c.out, nil
 }
 
 func (e *Engine) dispatch(c *Conv, expired bool) error {
+	if e.router.intercept != nil {
+		if done, err := e.router.intercept(c); done || err != nil {
+			return err
+		}
+	}
 	ev := c.Event
 	switch ev.Kind {
 	case EventStart:
@@ -135,6 +151,9 @@ func (e *Engine) dispatch(c *Conv, expired bool) error {
 		return h(c, a)
 	case EventContact:
 		return e.router.contact(c)
+	case EventOther:
+		c.Show(withMenu(c, Text("common.not_understood")))
+		return nil
 	}
 	// Free input: a text, a photo or a document.
 	if expired {
@@ -158,6 +177,10 @@ type Conv struct {
 	Customer *store.Customer // nil while the chat is not linked
 	Lang     string          // the language replies to this chat are rendered in
 	out      Outcome
+	// unrecorded keeps the event out of the chat's exchanges (the agents
+	// see it in the topic anyway).
+	unrecorded    bool
+	eventRecorded bool // the event is in the exchanges already (see recordEvent)
 }
 
 // Context is the event's context.

@@ -251,3 +251,14 @@ func TestLangOfFallsBackFromChoiceToClientToAccount(t *testing.T) {
 		t.Fatalf("chosen en: %q", got)
 	}
 }
+
+// wantHandoff checks that a flow's own screens (before) are followed by the
+// handoff to support; what support says after that is support's to test.
+func wantHandoff(t *testing.T, out flows.Outcome, before ...string) {
+	t.Helper()
+	got := ids(out)
+	want := append(before, "support.handed_off")
+	if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+		t.Fatalf("screens %v, want %v and then support's", got, want)
+	}
+}

@@ -11,6 +11,7 @@ const (
 	EventPhoto                         // a photo; FileID is the largest size
 	EventDocument                      // a document; FileID
 	EventAction                        // an inline button; Data is its callback_data
+	EventOther                         // any other message (voice, sticker, video, ...): only support relays it
 )
 
 func (k EventKind) String() string {
@@ -29,6 +30,8 @@ func (k EventKind) String() string {
 		return "document"
 	case EventAction:
 		return "action"
+	case EventOther:
+		return "other"
 	}
 	return "unknown"
 }
@@ -46,6 +49,8 @@ type Event struct {
 	FileID       string
 	Data         string // callback_data of the pressed button
 	MessageID    int    // the bot message that carried the pressed button
+	Label        string // the pressed button's text as the customer saw it, if the adapter knows it
+	Edited       bool   // the customer edited an earlier message; only support relays edits
 }
 
 // Contact is a phone number shared through Telegram.

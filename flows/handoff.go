@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
 
 	"paydesk/store"
 )
@@ -17,6 +19,16 @@ func Subject(kind string, id int64) string {
 	return fmt.Sprintf("%s:%d", kind, id)
 }
 
+// splitSubject reads a Subject back: ("withdrawal", 42).
+func splitSubject(s string) (kind string, id int64) {
+	kind, num, ok := strings.Cut(s, ":")
+	if !ok {
+		return s, 0
+	}
+	id, _ = strconv.ParseInt(num, 10, 64)
+	return kind, id
+}
+
 // Handoff hands the chat to human support about subject: it opens the
 // customer's ticket for it (or finds the open one) and tells the customer
 // that a person will answer. Every escalation goes through here: "Talk to
@@ -25,29 +37,81 @@ func Subject(kind string, id int64) string {
 // agents see it on the case card. It shows the customer the handoff screen
 // naming the ticket (or, for a second press, that the ticket is already
 // open); a flow may show its own line about the object before calling it.
+//
+// A ticket about the same subject closed less than ReopenWindow ago (by an
+// agent, a handback or the customer leaving) is reopened, so the agents
+// keep its topic and history.
+// created reports whether this call handed the chat off (a new or reopened
+// ticket) rather than finding the ticket already open. From here on, until
+// the ticket closes, the customer's messages go to the agents (see
+// supportIntercept) and the chat leaves whatever flow step it was at.
 func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	if c.Customer == nil {
 		return store.Ticket{}, false, errors.New("handoff: chat is not linked")
 	}
-	t, created, err := c.Store().OpenTicket(c.Context(), store.Ticket{
-		CustomerID: c.Customer.ID,
-		ChatID:     c.Event.ChatID,
-		Subject:    subject,
-		Reason:     reason,
-		Status:     store.TicketOpen,
-		Language:   c.Lang,
-		CreatedAt:  c.Now,
-	})
+	t, reopened, err := reopenForHandoff(c, subject)
 	if err != nil {
-		return store.Ticket{}, false, fmt.Errorf("open ticket %s for customer %d: %w", subject, c.Customer.ID, err)
+		return store.Ticket{}, false, err
 	}
-	if created {
-		c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason)
-		c.Show(Screen{Body: []Msg{M("support.handed_off", "Ticket", TicketNo(t))}, Inline: [][]Button{MenuRow(c)}})
-	} else {
-		c.Show(Screen{Body: []Msg{M("support.already_open", "Ticket", TicketNo(t))}, Inline: [][]Button{MenuRow(c)}})
+	created := reopened
+	if !reopened {
+		t, created, err = c.Store().OpenTicket(c.Context(), store.Ticket{
+			CustomerID: c.Customer.ID,
+			ChatID:     c.Event.ChatID,
+			Subject:    subject,
+			Reason:     reason,
+			Status:     store.TicketOpen,
+			Language:   c.Lang,
+			CreatedAt:  c.Now,
+		})
+		if err != nil {
+			return store.Ticket{}, false, fmt.Errorf("open ticket %s for customer %d: %w", subject, c.Customer.ID, err)
+		}
 	}
-	return t, created, nil
+	c.Leave()
+	if !created {
+		c.Show(queueScreen(c, M("support.already_open", "Ticket", TicketNo(t))))
+		return t, false, nil
+	}
+	c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason, "reopened", reopened)
+	c.e.recordEvent(c)
+	card, err := c.e.card(c.ctx, t, c.Now)
+	if err != nil {
+		return store.Ticket{}, false, err
+	}
+	first := M("support.handed_off", "Ticket", TicketNo(t))
+	if reopened {
+		c.relay(Relay{Kind: RelayTopicReopened, Ticket: t})
+		c.note(t, M("support.agent.reopened_handoff", "Ticket", TicketNo(t), "Reason", M(reason)))
+		first = M("support.reopened", "Ticket", TicketNo(t))
+	}
+	name, err := c.e.topicName(c.ctx, t)
+	if err != nil {
+		return store.Ticket{}, false, err
+	}
+	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name})
+	c.Show(queueScreen(c, first))
+	return t, true, nil
+}
+
+// reopenForHandoff reopens the customer's ticket about subject if an agent
+// closed it within the reopen window.
+func reopenForHandoff(c *Conv, subject string) (store.Ticket, bool, error) {
+	t, err := c.Store().LastClosedTicket(c.ctx, c.Customer.ID, c.Event.ChatID, subject)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (c.Now.Sub(t.ClosedAt) > ReopenWindow || t.ChatID != c.Event.ChatID)) {
+		return store.Ticket{}, false, nil
+	}
+	if err != nil {
+		return store.Ticket{}, false, fmt.Errorf("last ticket %s of customer %d: %w", subject, c.Customer.ID, err)
+	}
+	switch err := c.Store().ReopenTicket(c.ctx, t.ID); {
+	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrNotFound):
+		return store.Ticket{}, false, nil // another one is open: OpenTicket finds it
+	case err != nil:
+		return store.Ticket{}, false, fmt.Errorf("reopen ticket %d: %w", t.ID, err)
+	}
+	t.Status, t.ClosedAt = store.TicketOpen, time.Time{}
+	return t, true, nil
 }
 
 // TicketNo is a ticket's number as shown to people: digits only, never

@@ -17,15 +17,20 @@ type Router struct {
 	contact  Handler
 	jobs     map[string]Job
 	jobOrder []string
+	// intercept sees every customer event first; true means it answered
+	// (support routes the chat of an open ticket to the agents).
+	intercept  func(c *Conv) (bool, error)
+	describers map[string]Describer
 }
 
 // NewRouter returns an empty router.
 func NewRouter() *Router {
 	return &Router{
-		commands: map[string]Handler{},
-		actions:  map[string]ActionHandler{},
-		inputs:   map[string]Handler{},
-		jobs:     map[string]Job{},
+		commands:   map[string]Handler{},
+		actions:    map[string]ActionHandler{},
+		inputs:     map[string]Handler{},
+		jobs:       map[string]Job{},
+		describers: map[string]Describer{},
 	}
 }
 
@@ -72,6 +77,7 @@ func registerAll(r *Router) {
 	registerDispute(r)
 
 	// support handoff (issue 7)
+	registerSupport(r)
 
 	registerPending(r) // last: fills the entries no flow registered
 }

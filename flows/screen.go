@@ -51,6 +51,8 @@ type Outcome struct {
 	// Toast is the callback-query answer text shown briefly over the chat;
 	// zero for a silent answer.
 	Toast locales.Msg
+	// Relays are what the support group gets, in order (see Relay).
+	Relays []Relay
 }
 
 // Text is a one-paragraph screen.

@@ -103,13 +103,17 @@ func TestWithdrawalButtonAtTheDeadline(t *testing.T) {
 		t.Fatalf("at the deadline: button %+v (found %v) in %v, want it with N = 2", b.Label, ok, ids(card))
 	}
 	out := h.do(flows.Event{Kind: flows.EventAction, Data: b.Data})
-	wantIDs(t, out, "withdrawal.escalated", "support.handed_off")
+	wantHandoff(t, out, "withdrawal.escalated")
 	tk, err := h.db.OpenTicketOfChat(context.Background(), chat)
 	if err != nil || tk.Subject != "withdrawal:203" || tk.Reason != "withdrawal.handoff_reason" {
 		t.Fatalf("ticket %+v, %v; want one about withdrawal 203", tk, err)
 	}
 	// The second press finds the same ticket.
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventAction, Data: b.Data}), "withdrawal.escalated", "support.already_open")
+	second := h.do(flows.Event{Kind: flows.EventAction, Data: b.Data})
+	wantIDs(t, second, "support.in_queue")
+	if got := second.Replies[0].Screen.Body[0].Args["Ticket"]; got != flows.TicketNo(tk) {
+		t.Fatalf("second press names ticket %v, want %s", got, flows.TicketNo(tk))
+	}
 }
 
 func TestWithdrawalRefusesForeignAndMissingIDs(t *testing.T) {
@@ -247,7 +251,7 @@ func TestWithdrawalNudge(t *testing.T) {
 	}
 	// Its button escalates like the card's.
 	b, _ := findButton(out, "withdrawal.waiting")
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventAction, Data: b.Data}), "withdrawal.escalated", "support.handed_off")
+	wantHandoff(t, h.do(flows.Event{Kind: flows.EventAction, Data: b.Data}), "withdrawal.escalated")
 }
 
 // TestWithdrawalNudgeTwoReplicas: two engines over one database tick at

@@ -85,6 +85,7 @@ type Store interface {
 	Disputes
 
 	// support handoff (issue 7)
+	Support
 
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error

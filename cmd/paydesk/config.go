@@ -18,6 +18,7 @@ type Config struct {
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits
 	Limits     flows.Limits  // PAYDESK_TIERS, PAYDESK_PROVIDERS: withdrawal limits over the ledger's
+	Support    SupportConfig // PAYDESK_SUPPORT_*: the support group and its hours
 }
 
 // minSecret is the shortest accepted PAYDESK_SECRET: buttons are signed with
@@ -54,6 +55,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if c.Limits.Providers, err = flows.ParseProviders(getenv("PAYDESK_PROVIDERS")); err != nil {
 		return c, fmt.Errorf("PAYDESK_PROVIDERS: %w (want e.g. kaspi=1/3,sepa=2/7)", err)
 	}
+	support, err := loadSupportConfig(getenv)
+	if err != nil {
+		return c, err
+	}
+	c.Support = support
 	return c, nil
 }
 

@@ -59,12 +59,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	engine := flows.New(db,
+	engine := flows.New(db, append([]flows.Option{
 		flows.WithSecret([]byte(m.Config.Secret)),
 		flows.WithSessionTTL(m.Config.SessionTTL),
 		flows.WithLimits(m.Config.Limits),
-		flows.WithLogger(m.Log))
-	b := bot.New(api, engine, bundle, bot.WithLogger(m.Log))
+		flows.WithLogger(m.Log)}, m.Config.Support.engineOptions()...)...)
+	b := bot.New(api, engine, bundle, bot.WithLogger(m.Log), bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang))
+	if m.Config.Support.ChatID == 0 {
+		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
+	}
 	poller := &bot.Poller{
 		URL:     m.Config.APIURL,
 		Token:   m.Config.Token,

@@ -10,6 +10,8 @@
 //   - "+77010000001" while the share-phone keyboard is shown: shares that
 //     number as the customer's own contact;
 //   - "#photo id"   sends a photo with that file id;
+//   - "agent: text" is a support agent writing in the topic of the chat's
+//     ticket (commands too: "agent: /close");
 //   - anything else is text the customer typed.
 package console
 
@@ -43,6 +45,11 @@ type Console struct {
 	// Strict fails on a message missing from a locale (tests); otherwise the
 	// localizer falls back to English like production does.
 	Strict bool
+	// SupportLang is the language of the support group's posts; "" shows
+	// each ticket's posts in its customer's language.
+	SupportLang string
+
+	agentText string // the agent's line being relayed
 
 	buttons []pressable
 	asks    bool // the share-phone keyboard is shown
@@ -82,6 +89,9 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	}
 	if c.Echo {
 		fmt.Fprintf(c.out, "> %s\n", line)
+	}
+	if text, ok := strings.CutPrefix(line, AgentPrefix); ok {
+		return c.agentLine(ctx, strings.TrimSpace(text))
 	}
 	ev, ok := c.event(line)
 	if !ok {
@@ -126,7 +136,7 @@ func (c *Console) event(line string) (flows.Event, bool) {
 		case b.data == "":
 			return flows.Event{Kind: flows.EventText, Text: b.label}, true
 		}
-		return flows.Event{Kind: flows.EventAction, Data: b.data, MessageID: b.msgID}, true
+		return flows.Event{Kind: flows.EventAction, Data: b.data, MessageID: b.msgID, Label: b.label}, true
 	}
 	return flows.Event{Kind: flows.EventText, Text: line}, true
 }
@@ -151,7 +161,12 @@ func (c *Console) find(line string) (pressable, bool) {
 // print writes an outcome: screens for this chat first-class, screens for
 // other chats (a transfer's recipient, say) under a header naming the chat.
 func (c *Console) print(out flows.Outcome) error {
-	c.buttons = c.buttons[:0]
+	for _, r := range out.Replies {
+		if r.ChatID == c.ChatID {
+			c.buttons = c.buttons[:0] // new screens: the old buttons are out of reach
+			break
+		}
+	}
 	loc := c.bundle.For(c.lang(out))
 	if !out.Toast.IsZero() {
 		t, err := c.render(loc, out.Toast)
@@ -173,7 +188,7 @@ func (c *Console) print(out flows.Outcome) error {
 			return err
 		}
 	}
-	return nil
+	return c.printRelays(out.Relays)
 }
 
 func (c *Console) lang(out flows.Outcome) string {

@@ -64,6 +64,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Cancellations", func(t *testing.T) { testCancellations(t, openWithLedger(t, open)) })
 	t.Run("CancellationRace", func(t *testing.T) { testCancellationRace(t, openWithLedger(t, open)) })
 	t.Run("CancellationDeliveries", func(t *testing.T) { testCancellationDeliveries(t, openWithLedger(t, open)) })
+	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, openStore(t, open)) })
+	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, openStore(t, open)) })
+	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, openStore(t, open)) })
 }
 
 func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {

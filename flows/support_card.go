@@ -1,0 +1,277 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"paydesk/flows/businessday"
+	"paydesk/locales"
+	"paydesk/store"
+)
+
+// The case card: the first post of a ticket's topic, and what /card posts
+// again. It tells the agents who the customer is, what the ticket is about
+// with the object's stage and clocks read from the ledger now, why the bot
+// handed off, who has the ticket, and the last exchanges before the handoff.
+
+// Describer tells the agents about the object of a ticket — what it is, its
+// stage and its clocks — read from the ledger when the card is made. A flow
+// registers one per subject kind with Router.Describe; support registers
+// plain ones for withdrawals, transfers and return requests that a flow's
+// own replaces. A describer returns store.ErrNotFound for an object that is
+// not the customer's.
+type Describer func(d CardContext, id int64) ([]Msg, error)
+
+// CardContext is what a Describer reads: the customer the ticket belongs to
+// and the moment the card is made.
+type CardContext struct {
+	Ctx      context.Context
+	Store    store.Store
+	Customer store.Customer
+	Now      time.Time
+}
+
+// Describe sets the describer of a subject kind ("withdrawal", "transfer",
+// "return").
+func (r *Router) Describe(kind string, d Describer) { r.describers[kind] = d }
+
+// registerDescribers adds the plain describers for kinds no flow described.
+func registerDescribers(r *Router) {
+	for kind, d := range map[string]Describer{
+		"withdrawal": describeWithdrawal,
+		"transfer":   describeTransfer,
+		"return":     describeReturn,
+	} {
+		if _, ok := r.describers[kind]; !ok {
+			r.Describe(kind, d)
+		}
+	}
+}
+
+// Store is the engine's store, for the adapter's topic mapping.
+func (e *Engine) Store() store.Store { return e.store }
+
+// TopicOpening is what a ticket's new topic is named and first shows.
+func (e *Engine) TopicOpening(ctx context.Context, t store.Ticket) (name string, card []Msg, err error) {
+	if name, err = e.topicName(ctx, t); err != nil {
+		return "", nil, err
+	}
+	card, err = e.card(ctx, t, e.now())
+	return name, card, err
+}
+
+// maxTopicName is Telegram's limit on a forum topic's name.
+const maxTopicName = 128
+
+// topicName names a ticket's topic with its number, the customer's language
+// and the subject, and who has it: "#12 · RU · withdrawal:201 · @anna".
+func (e *Engine) topicName(ctx context.Context, t store.Ticket) (string, error) {
+	a, err := e.store.TicketAssignee(ctx, t.ID)
+	if err != nil {
+		return "", fmt.Errorf("name topic of ticket %d: %w", t.ID, err)
+	}
+	parts := []string{"#" + TicketNo(t), strings.ToUpper(cmpOr(t.Language, "?")), t.Subject}
+	if a.Name != "" {
+		parts = append(parts, a.Name)
+	}
+	name := strings.Join(parts, " · ")
+	if r := []rune(name); len(r) > maxTopicName {
+		name = string(r[:maxTopicName])
+	}
+	return name, nil
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// card builds the case card of a ticket at now.
+func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg, error) {
+	body := []Msg{M("support.card.title", "Ticket", TicketNo(t), "Subject", t.Subject)}
+	lang := M("lang." + cmpOr(t.Language, "en"))
+	cust, err := e.store.Customer(ctx, t.CustomerID)
+	switch {
+	case err == nil:
+		body = append(body, M("support.card.customer", "Name", cust.Name, "Account", fmt.Sprint(cust.ID),
+			"Country", cust.Country, "Tier", cust.Tier, "Currency", cust.Currency, "Lang", lang))
+		obj, err := e.describe(ctx, cust, t.Subject, now)
+		if err != nil {
+			return nil, err
+		}
+		body = append(body, obj...)
+	case errors.Is(err, store.ErrNotFound):
+		body = append(body, M("support.card.unlinked", "Chat", fmt.Sprint(t.ChatID), "Lang", lang))
+	default:
+		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
+	}
+	if t.Reason != "" {
+		body = append(body, M("support.card.reason", "Reason", M(t.Reason)))
+	}
+	a, err := e.store.TicketAssignee(ctx, t.ID)
+	if err != nil {
+		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
+	}
+	if a.Name != "" {
+		body = append(body, M("support.card.assignee", "Agent", a.Name))
+	} else {
+		body = append(body, M("support.card.unassigned"))
+	}
+	history, err := e.history(ctx, t.ChatID)
+	if err != nil {
+		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
+	}
+	body = append(body, history, M("support.card.commands"))
+	return body, nil
+}
+
+// describe tells about the ticket's object with its kind's describer.
+func (e *Engine) describe(ctx context.Context, cust store.Customer, subject string, now time.Time) ([]Msg, error) {
+	kind, id := splitSubject(subject)
+	d, ok := e.router.describers[kind]
+	if !ok || id == 0 {
+		return []Msg{M("support.card.general")}, nil
+	}
+	msgs, err := d(CardContext{Ctx: ctx, Store: e.store, Customer: cust, Now: now}, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return []Msg{M("support.card.object_missing", "Subject", subject)}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("describe %s: %w", subject, err)
+	}
+	return msgs, nil
+}
+
+// history is the chat's last exchanges, one per line.
+func (e *Engine) history(ctx context.Context, chatID int64) (Msg, error) {
+	list, err := e.store.Exchanges(ctx, chatID, exchangesShown)
+	if err != nil || len(list) == 0 {
+		return M("support.card.no_history"), err
+	}
+	out := M("support.card.history")
+	for _, x := range list {
+		id := "support.card.line_customer"
+		if x.Bot {
+			id = "support.card.line_bot"
+		}
+		var text any = x.Text
+		if x.Kind != "text" && x.Kind != "command" {
+			text = M("support.card.kind_"+x.Kind, "Text", x.Text)
+		}
+		line := M(id, "At", locales.DateTime{T: x.At, Loc: e.hours.Loc}, "Text", text)
+		out = M("support.card.line_join", "A", out, "B", line)
+	}
+	return out, nil
+}
+
+func describeWithdrawal(d CardContext, id int64) ([]Msg, error) {
+	w, err := d.Store.Withdrawal(d.Ctx, id)
+	if err != nil || w.CustomerID != d.Customer.ID {
+		return nil, cmpErr(err)
+	}
+	loc := d.Customer.Location()
+	prov, err := d.Store.Provider(d.Ctx, w.Provider)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	msgs := []Msg{M("support.card.withdrawal", "ID", fmt.Sprint(w.ID), "Amount", locales.Money{Minor: w.Amount, Currency: w.Currency},
+		"Method", w.Method, "Provider", cmpOr(prov.Name, w.Provider), "Created", locales.DateTime{T: w.CreatedAt, Loc: loc})}
+	since := w.StageSince()
+	msgs = append(msgs, M("support.card.stage", "Stage", M("support.card.stage_"+string(w.Stage)),
+		"Since", locales.DateTime{T: since, Loc: loc}, "Elapsed", durationMsg(d.Now.Sub(since))))
+	var limit int
+	switch w.Stage {
+	case store.StageApproval:
+		tier, err := d.Store.Tier(d.Ctx, d.Customer.Tier)
+		if err != nil {
+			return nil, err
+		}
+		limit = tier.ApprovalDays
+	case store.StageProcessing:
+		limit = prov.MaxDays
+	default:
+		return msgs, nil // received or rejected: no clock runs
+	}
+	cal, err := businessday.For(d.Customer.Country)
+	if err != nil || limit <= 0 {
+		return msgs, nil
+	}
+	deadline := cal.Deadline(since, limit, loc)
+	if d.Now.Before(deadline) {
+		return append(msgs, M("support.card.limit_ok", "Deadline", locales.DateTime{T: deadline, Loc: loc},
+			"Left", durationMsg(deadline.Sub(d.Now))).N(limit)), nil
+	}
+	return append(msgs, M("support.card.limit_over", "Deadline", locales.DateTime{T: deadline, Loc: loc},
+		"Over", durationMsg(d.Now.Sub(deadline))).N(limit)), nil
+}
+
+func describeTransfer(d CardContext, id int64) ([]Msg, error) {
+	tr, err := d.Store.Transfer(d.Ctx, id)
+	if err != nil || tr.SenderID != d.Customer.ID {
+		return nil, cmpErr(err)
+	}
+	loc := d.Customer.Location()
+	msgs := []Msg{M("support.card.transfer", "ID", fmt.Sprint(tr.ID), "Amount", locales.Money{Minor: tr.Amount, Currency: tr.Currency},
+		"Recipient", store.MaskName(tr.RecipientName), "Created", locales.DateTime{T: tr.CreatedAt, Loc: loc})}
+	until := addCalendarMonth(tr.CreatedAt, loc)
+	switch {
+	case tr.Status == store.TransferReturned:
+		msgs = append(msgs, M("support.card.transfer_returned"))
+	case d.Now.Before(until):
+		msgs = append(msgs, M("support.card.window_open", "Until", locales.DateTime{T: until, Loc: loc}, "Left", durationMsg(until.Sub(d.Now))))
+	default:
+		msgs = append(msgs, M("support.card.window_closed", "Until", locales.DateTime{T: until, Loc: loc}))
+	}
+	return msgs, nil
+}
+
+// disputeWindow is how long after a seller's refusal it can be disputed.
+const disputeWindow = 72 * time.Hour
+
+func describeReturn(d CardContext, id int64) ([]Msg, error) {
+	rr, err := d.Store.ReturnRequest(d.Ctx, id)
+	if err != nil || rr.CustomerID != d.Customer.ID {
+		return nil, cmpErr(err)
+	}
+	loc := d.Customer.Location()
+	msgs := []Msg{
+		M("support.card.return", "ID", fmt.Sprint(rr.ID), "Order", rr.OrderNo, "Item", rr.Item,
+			"Amount", locales.Money{Minor: rr.Amount, Currency: rr.Currency}),
+		M("support.card.return_status", "Status", M("support.card.return_"+string(rr.Status))),
+	}
+	if rr.RefusedAt.IsZero() {
+		return msgs, nil
+	}
+	msgs = append(msgs, M("support.card.refused", "At", locales.DateTime{T: rr.RefusedAt, Loc: loc}, "Reason", rr.SellerReason))
+	if rr.Status != store.ReturnRefused {
+		return msgs, nil
+	}
+	deadline := rr.RefusedAt.Add(disputeWindow)
+	if d.Now.Before(deadline) {
+		return append(msgs, M("support.card.dispute_open", "Deadline", locales.DateTime{T: deadline, Loc: loc}, "Left", durationMsg(deadline.Sub(d.Now)))), nil
+	}
+	return append(msgs, M("support.card.dispute_closed", "Deadline", locales.DateTime{T: deadline, Loc: loc})), nil
+}
+
+// cmpErr is err, or store.ErrNotFound when the object was found but is not
+// the customer's.
+func cmpErr(err error) error {
+	if err == nil {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// addCalendarMonth is the same time one calendar month later in loc, on
+// the month's last day when it is shorter (31 January -> 28 February).
+func addCalendarMonth(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	y, m, d := l.Date()
+	last := time.Date(y, m+2, 0, 0, 0, 0, 0, loc).Day()
+	return time.Date(y, m+1, min(d, last), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
+}

@@ -1,0 +1,163 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"paydesk/store"
+)
+
+// testSupportTopics: the ticket-topic mapping, set once, found both ways.
+func testSupportTopics(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	tk, _, err := s.OpenTicket(ctx, newTicket(1, 101, "support"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TicketByTopic(ctx, 77); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown topic: %v", err)
+	}
+	got, err := s.SetTicketTopic(ctx, tk.ID, 77)
+	if err != nil || got != 77 {
+		t.Fatalf("SetTicketTopic: %d %v", got, err)
+	}
+	// A second replica that created its own topic learns the first one's.
+	if got, err := s.SetTicketTopic(ctx, tk.ID, 78); err != nil || got != 77 {
+		t.Fatalf("second SetTicketTopic: %d %v, want 77 kept", got, err)
+	}
+	byTopic, err := s.TicketByTopic(ctx, 77)
+	if err != nil || byTopic.ID != tk.ID || byTopic.TopicID != 77 {
+		t.Fatalf("TicketByTopic: %+v %v", byTopic, err)
+	}
+	if _, err := s.SetTicketTopic(ctx, 999999, 79); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("topic of a missing ticket: %v", err)
+	}
+	if _, err := s.TicketByTopic(ctx, 0); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("topic 0 names no ticket: %v", err)
+	}
+}
+
+// testSupportLifecycle: close by whom, reopen keeping id and topic, rate,
+// assign.
+func testSupportLifecycle(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	tk, _, err := s.OpenTicket(ctx, newTicket(1, 101, "withdrawal:7"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetTicketTopic(ctx, tk.ID, 55); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.LastClosedTicketOfChat(ctx, 101); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("no closed ticket yet: %v", err)
+	}
+	if err := s.RateTicket(ctx, tk.ID, 5); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("rating an open ticket: %v", err)
+	}
+	at := ticketTime.Add(time.Hour)
+	if err := s.CloseTicketBy(ctx, tk.ID, at, store.ClosedByAgent); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CloseTicketBy(ctx, tk.ID, at, store.ClosedByAgent); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("closing twice: %v", err)
+	}
+	last, by, err := s.LastClosedTicketOfChat(ctx, 101)
+	if err != nil || last.ID != tk.ID || by != store.ClosedByAgent || !last.ClosedAt.Equal(at) {
+		t.Fatalf("LastClosedTicketOfChat: %+v %q %v", last, by, err)
+	}
+	if got, err := s.LastClosedTicket(ctx, 1, 101, "withdrawal:7"); err != nil || got.ID != tk.ID {
+		t.Fatalf("LastClosedTicket: %+v %v", got, err)
+	}
+	if _, err := s.LastClosedTicket(ctx, 1, 101, "support"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another subject: %v", err)
+	}
+	for _, bad := range []int{0, 6} {
+		if err := s.RateTicket(ctx, tk.ID, bad); err == nil {
+			t.Fatalf("rating %d accepted", bad)
+		}
+	}
+	if err := s.RateTicket(ctx, tk.ID, 4); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Ticket(ctx, tk.ID); got.Rating != 4 {
+		t.Fatalf("rating %d, want 4", got.Rating)
+	}
+
+	if err := s.ReopenTicket(ctx, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Ticket(ctx, tk.ID)
+	if err != nil || got.Status != store.TicketOpen || got.TopicID != 55 || !got.ClosedAt.IsZero() {
+		t.Fatalf("reopened ticket %+v %v", got, err)
+	}
+	if open, _, err := s.OpenTicket(ctx, newTicket(1, 101, "withdrawal:7")); err != nil || open.ID != tk.ID {
+		t.Fatalf("OpenTicket after reopening found %+v %v, want ticket %d", open, err, tk.ID)
+	}
+	if err := s.ReopenTicket(ctx, tk.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("reopening an open ticket: %v", err)
+	}
+
+	// Left by the customer, then a new ticket about the same subject: the
+	// old one can no longer reopen.
+	if err := s.CloseTicketBy(ctx, tk.ID, at.Add(time.Hour), store.ClosedByCustomer); err != nil {
+		t.Fatal(err)
+	}
+	if _, by, _ := s.LastClosedTicketOfChat(ctx, 101); by != store.ClosedByCustomer {
+		t.Fatalf("closed by %q, want customer", by)
+	}
+	if _, _, err := s.OpenTicket(ctx, newTicket(1, 101, "withdrawal:7")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReopenTicket(ctx, tk.ID); !errors.Is(err, store.ErrDuplicate) {
+		t.Fatalf("reopening next to an open ticket of the subject: %v, want ErrDuplicate", err)
+	}
+
+	if a, err := s.TicketAssignee(ctx, tk.ID); err != nil || a != (store.Assignee{}) {
+		t.Fatalf("assignee before any: %+v %v", a, err)
+	}
+	want := store.Assignee{UserID: 9001, Name: "@anna"}
+	if err := s.AssignTicket(ctx, tk.ID, want); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := s.TicketAssignee(ctx, tk.ID); err != nil || a != want {
+		t.Fatalf("assignee %+v %v, want %+v", a, err, want)
+	}
+	if err := s.AssignTicket(ctx, 999999, want); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("assigning a missing ticket: %v", err)
+	}
+}
+
+// testExchanges: a bounded per-chat log, oldest first.
+func testExchanges(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	line := func(i int) store.Exchange {
+		return store.Exchange{At: ticketTime.Add(time.Duration(i) * time.Minute), Bot: i%2 == 1, Kind: "text", Text: fmt.Sprint("line ", i)}
+	}
+	if got, err := s.Exchanges(ctx, 101, 10); err != nil || len(got) != 0 {
+		t.Fatalf("empty chat: %v %v", got, err)
+	}
+	for i := 0; i < 7; i += 2 {
+		if err := s.AddExchanges(ctx, 101, []store.Exchange{line(i), line(i + 1)}, 5); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AddExchanges(ctx, 202, []store.Exchange{line(100)}, 5); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Exchanges(ctx, 101, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Exchange{line(3), line(4), line(5), line(6), line(7)}
+	if !slices.EqualFunc(got, want, func(a, b store.Exchange) bool {
+		return a.At.Equal(b.At) && a.Bot == b.Bot && a.Kind == b.Kind && a.Text == b.Text
+	}) {
+		t.Fatalf("kept %+v, want the newest five %+v", got, want)
+	}
+	if got, _ := s.Exchanges(ctx, 101, 2); len(got) != 2 || got[1].Text != "line 7" {
+		t.Fatalf("limit 2: %+v", got)
+	}
+}
