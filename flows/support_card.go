@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"paydesk/flows/businessday"
 	"paydesk/locales"
 	"paydesk/store"
 )
@@ -174,40 +173,28 @@ func describeWithdrawal(d CardContext, id int64) ([]Msg, error) {
 	if err != nil || w.CustomerID != d.Customer.ID {
 		return nil, cmpErr(err)
 	}
-	loc := d.Customer.Location()
-	prov, err := d.Store.Provider(d.Ctx, w.Provider)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	// The same clock the customer's card runs on (tier period, provider
+	// maximum, business days of the customer's country, config overrides).
+	k, err := assessWithdrawal(d.Ctx, d.Store, d.Customer, w, d.Now)
+	if err != nil {
 		return nil, err
 	}
-	msgs := []Msg{M("support.card.withdrawal", "ID", fmt.Sprint(w.ID), "Amount", locales.Money{Minor: w.Amount, Currency: w.Currency},
-		"Method", w.Method, "Provider", cmpOr(prov.Name, w.Provider), "Created", locales.DateTime{T: w.CreatedAt, Loc: loc})}
-	since := w.StageSince()
-	msgs = append(msgs, M("support.card.stage", "Stage", M("support.card.stage_"+string(w.Stage)),
-		"Since", locales.DateTime{T: since, Loc: loc}, "Elapsed", durationMsg(d.Now.Sub(since))))
-	var limit int
-	switch w.Stage {
-	case store.StageApproval:
-		tier, err := d.Store.Tier(d.Ctx, d.Customer.Tier)
-		if err != nil {
-			return nil, err
-		}
-		limit = tier.ApprovalDays
-	case store.StageProcessing:
-		limit = prov.MaxDays
-	default:
+	loc := d.Customer.Location()
+	msgs := []Msg{
+		M("support.card.withdrawal", "ID", fmt.Sprint(w.ID), "Amount", locales.Money{Minor: w.Amount, Currency: w.Currency},
+			"Method", w.Method, "Provider", cmpOr(k.provider.Name, w.Provider), "Created", locales.DateTime{T: w.CreatedAt, Loc: loc}),
+		M("support.card.stage", "Stage", M("withdrawal.status."+string(w.Stage)),
+			"Since", locales.DateTime{T: k.since, Loc: loc}, "Elapsed", durationMsg(d.Now.Sub(k.since))),
+	}
+	switch {
+	case !k.open:
 		return msgs, nil // received or rejected: no clock runs
+	case !k.overdue:
+		return append(msgs, M("support.card.limit_ok", "Deadline", locales.DateTime{T: k.deadline, Loc: loc},
+			"Left", durationMsg(k.deadline.Sub(d.Now))).N(k.limit)), nil
 	}
-	cal, err := businessday.For(d.Customer.Country)
-	if err != nil || limit <= 0 {
-		return msgs, nil
-	}
-	deadline := cal.Deadline(since, limit, loc)
-	if d.Now.Before(deadline) {
-		return append(msgs, M("support.card.limit_ok", "Deadline", locales.DateTime{T: deadline, Loc: loc},
-			"Left", durationMsg(deadline.Sub(d.Now))).N(limit)), nil
-	}
-	return append(msgs, M("support.card.limit_over", "Deadline", locales.DateTime{T: deadline, Loc: loc},
-		"Over", durationMsg(d.Now.Sub(deadline))).N(limit)), nil
+	return append(msgs, M("support.card.limit_over", "Deadline", locales.DateTime{T: k.deadline, Loc: loc},
+		"Over", durationMsg(d.Now.Sub(k.deadline))).N(k.limit)), nil
 }
 
 func describeTransfer(d CardContext, id int64) ([]Msg, error) {
@@ -218,7 +205,13 @@ func describeTransfer(d CardContext, id int64) ([]Msg, error) {
 	loc := d.Customer.Location()
 	msgs := []Msg{M("support.card.transfer", "ID", fmt.Sprint(tr.ID), "Amount", locales.Money{Minor: tr.Amount, Currency: tr.Currency},
 		"Recipient", store.MaskName(tr.RecipientName), "Created", locales.DateTime{T: tr.CreatedAt, Loc: loc})}
-	until := addCalendarMonth(tr.CreatedAt, loc)
+	until := CancelDeadline(tr.CreatedAt, loc)
+	if req, err := d.Store.LatestCancellation(d.Ctx, tr.ID); err == nil {
+		msgs = append(msgs, M("transfer.request_status", "At", locales.DateTime{T: req.CreatedAt, Loc: loc},
+			"Status", M("transfer.state_"+string(req.Status))))
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	switch {
 	case tr.Status == store.TransferReturned:
 		msgs = append(msgs, M("support.card.transfer_returned"))
@@ -229,9 +222,6 @@ func describeTransfer(d CardContext, id int64) ([]Msg, error) {
 	}
 	return msgs, nil
 }
-
-// disputeWindow is how long after a seller's refusal it can be disputed.
-const disputeWindow = 72 * time.Hour
 
 func describeReturn(d CardContext, id int64) ([]Msg, error) {
 	rr, err := d.Store.ReturnRequest(d.Ctx, id)
@@ -251,7 +241,7 @@ func describeReturn(d CardContext, id int64) ([]Msg, error) {
 	if rr.Status != store.ReturnRefused {
 		return msgs, nil
 	}
-	deadline := rr.RefusedAt.Add(disputeWindow)
+	deadline := DisputeDeadline(rr)
 	if d.Now.Before(deadline) {
 		return append(msgs, M("support.card.dispute_open", "Deadline", locales.DateTime{T: deadline, Loc: loc}, "Left", durationMsg(deadline.Sub(d.Now)))), nil
 	}
@@ -265,13 +255,4 @@ func cmpErr(err error) error {
 		return store.ErrNotFound
 	}
 	return err
-}
-
-// addCalendarMonth is the same time one calendar month later in loc, on
-// the month's last day when it is shorter (31 January -> 28 February).
-func addCalendarMonth(t time.Time, loc *time.Location) time.Time {
-	l := t.In(loc)
-	y, m, d := l.Date()
-	last := time.Date(y, m+2, 0, 0, 0, 0, 0, loc).Day()
-	return time.Date(y, m+1, min(d, last), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
 }
