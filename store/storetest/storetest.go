@@ -53,6 +53,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("MarkUpdateRace", func(t *testing.T) { testMarkUpdateRace(t, openStore(t, open)) })
 	t.Run("ForgetUpdates", func(t *testing.T) { testForgetUpdates(t, openStore(t, open)) })
 	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
+	t.Run("CommitUpdate", func(t *testing.T) { testCommitUpdate(t, openStore(t, open)) })
+	t.Run("CommitUpdateConflict", func(t *testing.T) { testCommitUpdateConflict(t, openStore(t, open)) })
+	t.Run("CommitUpdateRace", func(t *testing.T) { testCommitUpdateRace(t, openStore(t, open)) })
+	t.Run("TickDeliveries", func(t *testing.T) { testTickDeliveries(t, openStore(t, open)) })
+	t.Run("BlockedChats", func(t *testing.T) { testBlockedChats(t, openStore(t, open)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
 	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
 }
