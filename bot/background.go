@@ -59,7 +59,7 @@ func (b *Bot) Resend(ctx context.Context) error {
 	}
 	if len(list) > 0 {
 		b.log.Info("resending replies left behind", "count", len(list))
-		b.sendByChat(ctx, list)
+		b.enqueue(list)
 	}
 	return nil
 }

@@ -58,8 +58,13 @@ type Bot struct {
 	limits   Limits
 	retry    Retry
 
-	mu      sync.Mutex
-	sending map[int64]bool // deliveries this process is sending now
+	// Senders: one goroutine per chat with replies queued (deliver.go).
+	sendCtx     context.Context
+	stopSending context.CancelFunc
+	senders     sync.WaitGroup
+	mu          sync.Mutex
+	queues      map[int64][]store.Delivery // per chat, in commit order
+	queued      map[int64]bool             // delivery ids in queues
 }
 
 // Option configures a Bot.
@@ -85,7 +90,9 @@ func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 // New builds the adapter and the flows engine over st.
 func New(api API, st store.Store, bundle *locales.Bundle, opts ...Option) *Bot {
 	b := &Bot{api: api, st: st, locales: bundle, log: slog.Default(), clock: realClock{},
-		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(), sending: map[int64]bool{}}
+		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(),
+		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{}}
+	b.sendCtx, b.stopSending = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(b)
 	}
@@ -94,11 +101,12 @@ func New(api API, st store.Store, bundle *locales.Bundle, opts ...Option) *Bot {
 	return b
 }
 
-// HandleUpdate runs one update to the end: unless it was handled before,
-// its effects, its mark and the replies it owes are committed at once, then
-// the replies are sent. An error means the update had no effect and must be
-// delivered again. A reply that cannot be sent now stays in the store and is
-// resent by Run.
+// HandleUpdate handles one update: unless it was handled before, its
+// effects, its mark and the replies it owes are committed at once, and the
+// replies are queued to their chats' senders. Once it returns nil nothing
+// of the update can be lost: replies not sent by a crash are resent from
+// the store. An error means the update had no effect and must be delivered
+// again.
 func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 	handled, err := b.st.UpdateHandled(ctx, u.ID)
 	if err != nil {
@@ -127,9 +135,9 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 		return nil
 	}
 	if in.callbackID != "" {
-		b.answerCallback(ctx, in.callbackID, replyLang(out), out.Toast)
+		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, replyLang(out), out.Toast) })
 	}
-	b.send(ctx, c.Deliveries)
+	b.enqueue(c.Deliveries)
 	return nil
 }
 

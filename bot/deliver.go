@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sync"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -41,48 +40,89 @@ func markupJSON(m models.ReplyMarkup) string {
 	return string(data)
 }
 
-// send sends committed deliveries in order and forgets each once Telegram
-// has had its say. When one cannot be sent now (the outbox gave up or is
-// stopping), it and the later ones to the same chat stay in the store, to
-// be resent in order by Run.
-func (b *Bot) send(ctx context.Context, list []store.Delivery) {
-	stuck := map[int64]bool{}
+// enqueue hands committed deliveries to their chats' senders, in order.
+// Each chat has one sender at a time, so a chat's messages go out in the
+// order they were committed while chats are served in parallel. A delivery
+// already queued here (the resend loop found it too) is skipped.
+func (b *Bot) enqueue(list []store.Delivery) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	for _, d := range list {
-		if stuck[d.ChatID] {
+		if b.queued[d.ID] {
 			continue
 		}
-		if !b.claim(d.ID) {
-			continue // being sent already (the resend loop got there first)
+		b.queued[d.ID] = true
+		q, running := b.queues[d.ChatID]
+		b.queues[d.ChatID] = append(q, d)
+		if !running {
+			b.senders.Go(func() { b.drain(d.ChatID) })
 		}
-		err := b.deliver(ctx, d)
-		if err == nil || final(err) {
-			if err := b.st.DeleteDelivery(context.WithoutCancel(ctx), d.ID); err != nil {
-				b.log.Error("forget a sent delivery", "delivery", d.ID, "err", err)
-			}
-		} else {
-			stuck[d.ChatID] = true
-			b.log.Warn("reply left for a later resend", "chat", d.ChatID, "delivery", d.ID, "err", err)
-		}
-		b.release(d.ID)
 	}
 }
 
-// sendByChat sends deliveries of different chats in parallel, each chat's
-// in order.
-func (b *Bot) sendByChat(ctx context.Context, list []store.Delivery) {
-	byChat := map[int64][]store.Delivery{}
-	var order []int64
-	for _, d := range list {
-		if _, ok := byChat[d.ChatID]; !ok {
-			order = append(order, d.ChatID)
+// drain sends a chat's queue until it is empty. A delivery is forgotten
+// once Telegram has had its say (sent, or refused for good); one that
+// cannot be sent now is retried after a pause, holding the later ones back,
+// until it goes or the bot stops (then it stays in the store for the next
+// start).
+func (b *Bot) drain(chat int64) {
+	for {
+		b.mu.Lock()
+		q := b.queues[chat]
+		if len(q) == 0 {
+			delete(b.queues, chat)
+			b.mu.Unlock()
+			return
 		}
-		byChat[d.ChatID] = append(byChat[d.ChatID], d)
+		d := q[0]
+		b.mu.Unlock()
+
+		err := b.deliver(b.sendCtx, d)
+		if err != nil && !final(err) {
+			if b.sendCtx.Err() != nil {
+				b.dropQueue(chat)
+				return
+			}
+			b.log.Warn("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "err", err)
+			if sleep(b.sendCtx, b.clock, b.retry.Max) != nil {
+				b.dropQueue(chat)
+				return
+			}
+			continue
+		}
+		if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), d.ID); err != nil {
+			b.log.Error("forget a sent delivery", "delivery", d.ID, "err", err)
+		}
+		b.mu.Lock()
+		b.queues[chat] = b.queues[chat][1:]
+		delete(b.queued, d.ID)
+		b.mu.Unlock()
 	}
-	var wg sync.WaitGroup
-	for _, chat := range order {
-		wg.Go(func() { b.send(ctx, byChat[chat]) })
+}
+
+// dropQueue forgets a chat's queue when the bot stops; the deliveries stay
+// in the store.
+func (b *Bot) dropQueue(chat int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range b.queues[chat] {
+		delete(b.queued, d.ID)
 	}
-	wg.Wait()
+	delete(b.queues, chat)
+}
+
+// Close waits until every queued reply is sent, or ctx is done; then it
+// stops sending. What was not sent stays in the store and goes out after
+// the next start.
+func (b *Bot) Close(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { b.senders.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	b.stopSending()
+	<-done
 }
 
 // deliver makes the Bot API call of one delivery. An edit that Telegram
@@ -121,21 +161,4 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) error {
 // is already what the customer sees.
 func isNotModified(err error) bool {
 	return errors.Is(err, tg.ErrorBadRequest) && containsFold(err.Error(), "message is not modified")
-}
-
-// claim marks a delivery as being sent by this process; false if it is.
-func (b *Bot) claim(id int64) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.sending[id] {
-		return false
-	}
-	b.sending[id] = true
-	return true
-}
-
-func (b *Bot) release(id int64) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	delete(b.sending, id)
 }

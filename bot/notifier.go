@@ -52,6 +52,6 @@ func (b *Bot) Tick(ctx context.Context) error {
 	if _, err := b.st.CommitUpdate(ctx, c); err != nil {
 		return fmt.Errorf("tick: %d messages lost: %w", len(list), err)
 	}
-	b.sendByChat(ctx, c.Deliveries)
+	b.enqueue(c.Deliveries)
 	return jobErr
 }

@@ -22,7 +22,8 @@ import (
 // updateTimeout bounds the handling of one update, replies included.
 const updateTimeout = 90 * time.Second
 
-// shutdownGrace is how long Close lets webhook requests in flight finish.
+// shutdownGrace is how long Close lets webhook requests in flight finish,
+// and then queued replies go out.
 const shutdownGrace = time.Minute
 
 // Main is the running bot: Run starts it, Close stops it. Tests drive it the
@@ -32,6 +33,7 @@ type Main struct {
 	Log    *slog.Logger
 
 	db       *sqlite.DB
+	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	srv      *http.Server
 	addr     net.Addr
@@ -78,6 +80,7 @@ func (m *Main) Run(ctx context.Context) error {
 	b := bot.New(api, db, bundle, bot.WithLogger(m.Log), bot.WithFlows(
 		flows.WithSecret([]byte(m.Config.Secret)),
 		flows.WithSessionTTL(m.Config.SessionTTL)))
+	m.bot = b
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -170,6 +173,11 @@ func (m *Main) Close() error {
 		m.stopBackground()
 	}
 	m.background.Wait()
+	if m.bot != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		m.bot.Close(ctx) // replies not sent by then go out after the next start
+		cancel()
+	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 	}

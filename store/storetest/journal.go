@@ -185,3 +185,24 @@ func testBlockedChats(t *testing.T, s store.Store) {
 		t.Errorf("after a message from 14: blocked 14, -1001 = %v, %v; want false, true", blocked(14), blocked(-1001))
 	}
 }
+
+// testDeliveryIDsNotReused: a sender may still hold the id of a delivery it
+// just sent and deleted; a new delivery must not get that id.
+func testDeliveryIDsNotReused(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	var last int64
+	for i := range 3 {
+		c := &store.UpdateCommit{UpdateID: int64(900 + i), At: base, Deliveries: []store.Delivery{reply(16, "x")}, LeaseUntil: base}
+		if _, err := s.CommitUpdate(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		id := c.Deliveries[0].ID
+		if id <= last {
+			t.Fatalf("delivery id %d after %d was deleted: ids must keep growing", id, last)
+		}
+		last = id
+		if err := s.DeleteDelivery(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

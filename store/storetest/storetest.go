@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("CommitUpdate", func(t *testing.T) { testCommitUpdate(t, openStore(t, open)) })
 	t.Run("CommitUpdateConflict", func(t *testing.T) { testCommitUpdateConflict(t, openStore(t, open)) })
 	t.Run("CommitUpdateRace", func(t *testing.T) { testCommitUpdateRace(t, openStore(t, open)) })
+	t.Run("DeliveryIDsNotReused", func(t *testing.T) { testDeliveryIDsNotReused(t, openStore(t, open)) })
 	t.Run("TickDeliveries", func(t *testing.T) { testTickDeliveries(t, openStore(t, open)) })
 	t.Run("BlockedChats", func(t *testing.T) { testBlockedChats(t, openStore(t, open)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })

@@ -4,7 +4,9 @@
 -- update's effects and deleted once sent. A row whose lease ran out was
 -- left behind by a crashed or stuck sender and is sent again.
 CREATE TABLE deliveries (
-    id          INTEGER PRIMARY KEY, -- send order
+    -- AUTOINCREMENT: an id is never reused, so a sender that still holds a
+    -- sent delivery's id cannot mistake a new delivery for it.
+    id          INTEGER PRIMARY KEY AUTOINCREMENT, -- send order
     chat_id     INTEGER NOT NULL,
     proactive   INTEGER NOT NULL DEFAULT 0 CHECK (proactive IN (0, 1)),
     method      TEXT NOT NULL CHECK (method IN ('sendMessage', 'editMessageText')),
