@@ -200,3 +200,41 @@ func TestRepliesLeftBehindAreResent(t *testing.T) {
 		t.Errorf("a delivery still leased by its committer was resent: %q", got)
 	}
 }
+
+// commitFails fails the first CommitUpdate, as a crash or an unreachable
+// store between running the flow and committing it would.
+type commitFails struct {
+	store.Store
+	failed bool
+}
+
+func (c *commitFails) CommitUpdate(ctx context.Context, u *store.UpdateCommit) (bool, error) {
+	if !c.failed {
+		c.failed = true
+		return false, context.DeadlineExceeded
+	}
+	return c.Store.CommitUpdate(ctx, u)
+}
+
+// TestUpdateThatFailsToCommitLeavesNoTrace: the flow ran, the commit did
+// not; the redelivered update is handled from the untouched session.
+func TestUpdateThatFailsToCommitLeavesNoTrace(t *testing.T) {
+	r := newRig(t, rigConfig{wrap: func(s store.Store) store.Store { return &commitFails{Store: s} }})
+	u := withID(telegramtest.CommandUpdate(608, 608, "en", "/start"), 1)
+	if resp := r.post(u, webhookSecret); resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("failed commit: status %d, want 500", resp.StatusCode)
+	}
+	if s := r.session(t, 608); s.Version != 0 {
+		t.Fatalf("the session was saved by an update whose commit failed: %+v", s)
+	}
+	if resp := r.post(u, webhookSecret); resp.StatusCode != http.StatusOK {
+		t.Fatalf("redelivery: status %d", resp.StatusCode)
+	}
+	r.close()
+	if s := r.session(t, 608); s.Version != 1 {
+		t.Errorf("session version %d after one update, want 1", s.Version)
+	}
+	if got := r.sent(608); len(got) != 1 {
+		t.Errorf("%d replies, want 1", len(got))
+	}
+}
