@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,15 +75,34 @@ func (c *fakeClock) Timers() int {
 	return len(c.timers)
 }
 
-// eventually waits (bounded, generously) for cond, which other goroutines
-// make true.
-func eventually(t *testing.T, what string, cond func() bool) {
+// Eventually waits (bounded, generously) for cond, which other goroutines
+// make true. Exported for the package's external tests.
+func Eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// LogBuffer collects logs written from many goroutines, for assertions and
+// failure messages. Exported for the package's external tests.
+type LogBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *LogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *LogBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -134,7 +134,7 @@ func TestDispatcherCloseFinishesWhatIsQueued(t *testing.T) {
 	results := []<-chan error{d.Enqueue(textUpdate(1, 1)), d.Enqueue(textUpdate(2, 2)), d.Enqueue(textUpdate(3, 1))}
 	closed := make(chan struct{})
 	go func() { d.Close(); close(closed) }()
-	eventually(t, "the dispatcher to close", func() bool {
+	Eventually(t, "the dispatcher to close", func() bool {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		return d.closed

@@ -79,7 +79,7 @@ func TestBlockedChatIsRememberedUntilItWritesAgain(t *testing.T) {
 	}
 	r.api.Block(chat)
 	r.post(withID(telegramtest.CommandUpdate(chat, chat, "en", "/start"), 1), webhookSecret)
-	eventually(t, "the chat marked blocked", blocked)
+	bot.Eventually(t, "the chat marked blocked", blocked)
 	forbidden := r.api.WaitCalls(t, 1, func(c telegramtest.Call) bool { return c.Status == http.StatusForbidden }, 10*time.Second)
 	if len(forbidden) != 1 {
 		t.Errorf("403 retried: %d calls", len(forbidden))

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"paydesk/bot"
 	"paydesk/bot/telegramtest"
 	"paydesk/store"
 )
@@ -106,7 +106,7 @@ func TestSameUpdateByWebhookAndPolling(t *testing.T) {
 			polling.poll(t)
 		}
 		wg.Wait()
-		eventually(t, "polling to confirm the update", func() bool { return api.Confirmed() > u.ID })
+		bot.Eventually(t, "polling to confirm the update", func() bool { return api.Confirmed() > u.ID })
 		// And a late redelivery to each.
 		if resp := hooked.post(u, webhookSecret); resp.StatusCode != http.StatusOK {
 			t.Errorf("redelivery by webhook: status %d", resp.StatusCode)
@@ -148,7 +148,7 @@ func TestPollingConfirmsOnlyHandledUpdates(t *testing.T) {
 	id := r.api.PushUpdate(telegramtest.CommandUpdate(504, 504, "en", "/start"))
 	r.poll(t)
 	// It is tried, fails, and is fetched again: never confirmed meanwhile.
-	eventually(t, "two failed tries", func() bool { return flaky.tries.Load() >= 2 })
+	bot.Eventually(t, "two failed tries", func() bool { return flaky.tries.Load() >= 2 })
 	if c := r.api.Confirmed(); c > id {
 		t.Fatalf("offset %d confirmed update %d, which failed", c, id)
 	}
@@ -157,20 +157,8 @@ func TestPollingConfirmsOnlyHandledUpdates(t *testing.T) {
 	}
 	flaky.failing.Store(false)
 	r.waitSent(t, 504, 1)
-	eventually(t, "the offset stored", func() bool {
+	bot.Eventually(t, "the offset stored", func() bool {
 		off, _ := r.db.PollOffset(t.Context())
 		return off == id+1
 	})
-}
-
-// eventually waits (bounded, generously) for cond.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

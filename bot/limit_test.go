@@ -24,14 +24,14 @@ func TestGateLetsTheBurstThroughThenOnePerInterval(t *testing.T) {
 			}
 		})
 	}
-	eventually(t, "three queued waiters", func() bool { return g.waiting() == 3 })
+	Eventually(t, "three queued waiters", func() bool { return g.waiting() == 3 })
 	for want := 1; want <= 3; want++ {
 		if n := len(passed); n != want-1 {
 			t.Fatalf("before %v: %d calls passed, want %d", time.Duration(want)*time.Second, n, want-1)
 		}
-		eventually(t, "the gate's timer", func() bool { return clock.Timers() == 1 })
+		Eventually(t, "the gate's timer", func() bool { return clock.Timers() == 1 })
 		clock.Advance(time.Second)
-		eventually(t, "a call to pass", func() bool { return len(passed) == want })
+		Eventually(t, "a call to pass", func() bool { return len(passed) == want })
 	}
 	wg.Wait()
 }
@@ -54,13 +54,13 @@ func TestGateServesInteractiveBeforeProactive(t *testing.T) {
 			order = append(order, name)
 			mu.Unlock()
 		})
-		eventually(t, name+" queued", func() bool { return g.waiting() == queued })
+		Eventually(t, name+" queued", func() bool { return g.waiting() == queued })
 	}
 	enqueue("nudge 1", Proactive, 1)
 	enqueue("nudge 2", Proactive, 2)
 	enqueue("reply", Interactive, 3) // came last, goes first
 	for range 3 {
-		eventually(t, "the gate's timer", func() bool { return clock.Timers() == 1 })
+		Eventually(t, "the gate's timer", func() bool { return clock.Timers() == 1 })
 		clock.Advance(time.Second)
 	}
 	wg.Wait()
@@ -79,7 +79,7 @@ func TestGateWaiterThatGivesUpLeavesTheQueue(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() { errc <- g.wait(ctx, Proactive) }()
-	eventually(t, "the waiter queued", func() bool { return g.waiting() == 1 })
+	Eventually(t, "the waiter queued", func() bool { return g.waiting() == 1 })
 	cancel()
 	if err := <-errc; err == nil {
 		t.Fatal("a cancelled wait returned no error")

@@ -1,13 +1,11 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,24 +17,6 @@ var unlimited = Limits{
 	Global:  Limit{Every: time.Nanosecond, Burst: 1 << 20},
 	Private: Limit{Every: time.Nanosecond, Burst: 1 << 20},
 	Group:   Limit{Every: time.Nanosecond, Burst: 1 << 20},
-}
-
-// syncBuffer is a log sink safe for the outbox's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // Errors as go-telegram/bot returns them, wrapped once more as a caller would.
@@ -70,7 +50,7 @@ func TestOutboxRetries(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := newFakeClock()
-			var logs syncBuffer
+			var logs LogBuffer
 			var blocked []int64
 			o := NewOutbox(clock, unlimited, retry, slog.New(slog.NewTextHandler(&logs, nil)),
 				func(_ context.Context, chat int64) { blocked = append(blocked, chat) })
@@ -132,7 +112,7 @@ func TestOutboxSeparatesPrivateChatsAndGroups(t *testing.T) {
 			}
 		}()
 	}
-	eventually(t, "both waiting", func() bool { return clock.Timers() == 2 })
+	Eventually(t, "both waiting", func() bool { return clock.Timers() == 2 })
 	clock.Advance(time.Second)
 	if got := <-done; got != 1 {
 		t.Fatalf("after a second chat %d went, want the private chat 1", got)

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,7 +38,7 @@ type rig struct {
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	webhook  http.Handler
-	logs     *logBuffer
+	logs     *bot.LogBuffer
 	path     string
 }
 
@@ -53,7 +51,7 @@ type rigConfig struct {
 
 func newRig(t *testing.T, cfg rigConfig) *rig {
 	t.Helper()
-	r := &rig{api: cfg.api, logs: &logBuffer{}}
+	r := &rig{api: cfg.api, logs: &bot.LogBuffer{}}
 	if r.api == nil {
 		r.api = telegramtest.New(t)
 	}
@@ -188,23 +186,3 @@ func checkRate(t *testing.T, what string, times []time.Time, l bot.Limit, jitter
 		}
 	}
 }
-
-// logBuffer collects the bot's logs for failure messages.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-var _ io.Writer = (*logBuffer)(nil)

@@ -11,12 +11,18 @@ import (
 
 // UpdateHandled reports whether the update is marked as handled.
 func (db *DB) UpdateHandled(ctx context.Context, updateID int64) (bool, error) {
-	var handled bool
-	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = ?)`, updateID).Scan(&handled)
+	handled, err := db.exists(ctx, `SELECT 1 FROM processed_updates WHERE update_id = ?`, updateID)
 	if err != nil {
 		return false, fmt.Errorf("check update %d: %w", updateID, err)
 	}
 	return handled, nil
+}
+
+// exists reports whether query finds a row.
+func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	var found bool
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (`+query+`)`, args...).Scan(&found)
+	return found, err
 }
 
 // CommitUpdate marks the update, saves the sessions and stores the
@@ -125,8 +131,7 @@ func (db *DB) BlockChat(ctx context.Context, chatID int64, at time.Time) error {
 // ChatBlocked reports whether the chat's user blocked the bot and has not
 // written since.
 func (db *DB) ChatBlocked(ctx context.Context, chatID int64) (bool, error) {
-	var blocked bool
-	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM blocked_chats WHERE chat_id = ?)`, chatID).Scan(&blocked)
+	blocked, err := db.exists(ctx, `SELECT 1 FROM blocked_chats WHERE chat_id = ?`, chatID)
 	if err != nil {
 		return false, fmt.Errorf("check chat %d blocked: %w", chatID, err)
 	}
