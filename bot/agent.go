@@ -57,7 +57,7 @@ func (b *Bot) handleAgent(ctx context.Context, m *models.Message) error {
 	blocked := false
 	for _, r := range out.Replies {
 		p := sendParams(b.locales.For(r.Lang), r.ChatID, r.Screen)
-		err := b.call(ctx, r.ChatID, func(ctx context.Context) error {
+		err := b.call(ctx, r.ChatID, Interactive, "sendMessage", func(ctx context.Context) error {
 			_, err := b.api.SendMessage(ctx, p)
 			return err
 		})
@@ -86,7 +86,7 @@ func (b *Bot) agentOf(ctx context.Context, u *models.User) flows.Agent {
 		a.Name = "@" + u.Username
 	}
 	var member *models.ChatMember
-	err := b.call(ctx, 0, func(ctx context.Context) error {
+	err := b.call(ctx, 0, Interactive, "getChatMember", func(ctx context.Context) error {
 		var err error
 		member, err = b.api.GetChatMember(ctx, &tg.GetChatMemberParams{ChatID: b.support.chatID, UserID: u.ID})
 		return err

@@ -1,38 +1,72 @@
 // Package bot is paydesk's Telegram adapter: it decodes updates into flows
 // events, runs them through the flows engine, and renders the screens it
 // gets back as Bot API calls. It uses go-telegram/bot (imported as tg) for
-// the calls and types only; intake — polling and the webhook — is paydesk's
-// own, because the library confirms updates before they are handled.
+// the calls and types only. The library acknowledges updates before they
+// are handled, runs them in unbounded goroutines and never retries, so the
+// rest is paydesk's own:
+//
+//   - intake: Webhook and Poller hand updates to a Dispatcher, which runs a
+//     chat's updates in order and chats in parallel on bounded workers;
+//   - HandleUpdate: dedupe, the flows engine, then one commit of the update
+//     mark, the sessions and the replies owed (store.Journal), then sending;
+//   - Outbox: every Bot API call, within Telegram's rate limits, retried;
+//   - Run: periodic jobs (proactive messages), resending replies a crash
+//     left behind, forgetting old update marks.
 package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store"
 )
 
-// API is the part of the Bot API the adapter calls. *tg.Bot implements it.
+// API is the part of the Bot API the adapter calls. *tg.Bot implements it;
+// add methods here as the bot needs them.
 type API interface {
 	SendMessage(ctx context.Context, p *tg.SendMessageParams) (*models.Message, error)
 	EditMessageText(ctx context.Context, p *tg.EditMessageTextParams) (*models.Message, error)
 	AnswerCallbackQuery(ctx context.Context, p *tg.AnswerCallbackQueryParams) (bool, error)
+	SetWebhook(ctx context.Context, p *tg.SetWebhookParams) (bool, error)
+	DeleteWebhook(ctx context.Context, p *tg.DeleteWebhookParams) (bool, error)
 	supportAPI
 }
 
 // Bot answers updates.
 type Bot struct {
 	api     API
+	st      store.Store
 	engine  *flows.Engine
+	ticker  Ticker // nil: the engine's jobs
 	locales *locales.Bundle
+	outbox  *Outbox
 	log     *slog.Logger
 	support support // the support group; zero when none is configured
+	clock   Clock
+	// lease is how long the deliveries of a commit stay with the process
+	// that committed them before the resend loop may take them.
+	lease time.Duration
+
+	flowOpts []flows.Option
+	limits   Limits
+	retry    Retry
+
+	// Senders: one goroutine per chat with replies queued (deliver.go).
+	sendCtx     context.Context
+	stopSending context.CancelFunc
+	senders     sync.WaitGroup
+	mu          sync.Mutex
+	queues      map[int64][]store.Delivery // per chat, in commit order
+	queued      map[int64]bool             // delivery ids in queues
 }
 
 // Option configures a Bot.
@@ -41,45 +75,119 @@ type Option func(*Bot)
 // WithLogger sets the logger.
 func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
 
-// New builds the adapter.
-func New(api API, engine *flows.Engine, bundle *locales.Bundle, opts ...Option) *Bot {
-	b := &Bot{api: api, engine: engine, locales: bundle, log: slog.Default()}
+// WithFlows passes options to the flows engine (secret, session TTL, clock).
+func WithFlows(opts ...flows.Option) Option {
+	return func(b *Bot) { b.flowOpts = append(b.flowOpts, opts...) }
+}
+
+// WithClock sets the clock of the outbox and the background loops.
+func WithClock(c Clock) Option { return func(b *Bot) { b.clock = c } }
+
+// WithLimits sets the outbox's rate limits (default DefaultLimits).
+func WithLimits(l Limits) Option { return func(b *Bot) { b.limits = l } }
+
+// WithRetry sets the outbox's retry policy (default DefaultRetry).
+func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
+
+// New builds the adapter and the flows engine over st.
+func New(api API, st store.Store, bundle *locales.Bundle, opts ...Option) *Bot {
+	b := &Bot{api: api, st: st, locales: bundle, log: slog.Default(), clock: realClock{},
+		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(),
+		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{}}
+	b.sendCtx, b.stopSending = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(b)
 	}
+	b.engine = flows.New(deferredStore{st}, append([]flows.Option{flows.WithLogger(b.log)}, b.flowOpts...)...)
+	b.outbox = NewOutbox(b.clock, b.limits, b.retry, b.log, b.blocked)
 	return b
 }
 
-// HandleUpdate runs one update to the end: the flow's effects are stored and
-// every reply was sent (or failed for good). An error means the update may
-// be delivered again; it had no effect on the session.
+// HandleUpdate handles one update: unless it was handled before, its
+// effects, its mark and the replies it owes are committed at once, and the
+// replies are queued to their chats' senders. Once it returns nil nothing
+// of the update can be lost: replies not sent by a crash are resent from
+// the store. An error means the update had no effect and must be delivered
+// again.
 func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
-	if m := b.supportMessage(u); m != nil {
-		return b.handleAgent(ctx, m)
-	}
-	in, ok := decode(u)
-	if !ok {
-		return nil
-	}
-	out, err := b.engine.Handle(ctx, in.event)
+	handled, err := b.st.UpdateHandled(ctx, u.ID)
 	if err != nil {
 		return fmt.Errorf("update %d: %w", u.ID, err)
 	}
-	if in.callbackID != "" {
-		b.answerCallback(ctx, in.callbackID, out)
+	if handled {
+		b.log.Info("duplicate update ignored", "update", u.ID)
+		return nil
 	}
-	b.deliver(ctx, in.event, out)
+	now := b.clock.Now()
+	c := &store.UpdateCommit{UpdateID: u.ID, At: now, FromChat: chatKey(u), LeaseUntil: now.Add(b.lease)}
+	if m := b.supportMessage(u); m != nil {
+		// An agent in the support group: the agent side sends what it
+		// decided itself (copies, topic posts), then the update is marked.
+		if err := b.handleAgent(ctx, m); err != nil {
+			return fmt.Errorf("update %d: %w", u.ID, err)
+		}
+		if _, err := b.st.CommitUpdate(ctx, c); err != nil {
+			return fmt.Errorf("update %d: %w", u.ID, err)
+		}
+		return nil
+	}
+	in, ok := decode(u)
+	var out flows.Outcome
+	if ok {
+		if out, c.Sessions, err = b.run(ctx, in.event); err != nil {
+			return fmt.Errorf("update %d: %w", u.ID, err)
+		}
+		c.Deliveries = b.render(in.event, out)
+	}
+	first, err := b.st.CommitUpdate(ctx, c)
+	if err != nil {
+		return fmt.Errorf("update %d: %w", u.ID, err)
+	}
+	if !first {
+		b.log.Info("duplicate update ignored", "update", u.ID)
+		return nil
+	}
+	if in.callbackID != "" {
+		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, replyLang(out), out.Toast) })
+	}
+	b.enqueue(c.Deliveries)
 	b.relay(ctx, in.event.ChatID, in.messageID, out.Relays)
 	return nil
 }
 
-// answerCallback stops the button's spinner, with the flow's notice if any.
-func (b *Bot) answerCallback(ctx context.Context, id string, out flows.Outcome) {
-	p := &tg.AnswerCallbackQueryParams{CallbackQueryID: id}
-	if !out.Toast.IsZero() {
-		p.Text = locales.PlainText(b.locales.For(replyLang(out)).Text(out.Toast))
+// run runs the engine with session saves held for the commit. A panic is
+// the bot's fault, not the customer's: it is logged, the session is left
+// as it was and the customer gets an apology.
+func (b *Bot) run(ctx context.Context, ev flows.Event) (out flows.Outcome, saves []*store.Session, err error) {
+	ctx, pending := withPending(ctx)
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic while handling an update", "chat", ev.ChatID, "event", ev.Kind.String(),
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			pending.drop()
+			out, saves, err = apology(ev), nil, nil
+		}
+	}()
+	out, err = b.engine.Handle(ctx, ev)
+	return out, pending.list(), err
+}
+
+// apology is the short excuse for an update that crashed, in the language
+// the customer's Telegram reports (the store may be what failed).
+func apology(ev flows.Event) flows.Outcome {
+	return flows.Outcome{
+		Replies: []flows.Reply{{ChatID: ev.ChatID, Lang: locales.Match(ev.LanguageCode), Screen: flows.Text("common.apology")}},
+		Toast:   locales.M("common.apology"),
 	}
-	if err := b.call(ctx, 0, func(ctx context.Context) error {
+}
+
+// answerCallback stops the button's spinner, with the flow's notice if any.
+func (b *Bot) answerCallback(ctx context.Context, id, lang string, toast locales.Msg) {
+	p := &tg.AnswerCallbackQueryParams{CallbackQueryID: id}
+	if !toast.IsZero() {
+		p.Text = locales.PlainText(b.locales.For(lang).Text(toast))
+	}
+	if err := b.call(ctx, 0, Interactive, "answerCallbackQuery", func(ctx context.Context) error {
 		_, err := b.api.AnswerCallbackQuery(ctx, p)
 		return err
 	}); err != nil {
@@ -95,42 +203,17 @@ func replyLang(out flows.Outcome) string {
 	return "en"
 }
 
-// deliver sends the replies in order. A reply that replaces the pressed
-// message is an edit; if the message can no longer be edited (too old,
-// deleted) it is sent as a new one.
-func (b *Bot) deliver(ctx context.Context, ev flows.Event, out flows.Outcome) {
-	for _, r := range out.Replies {
-		loc := b.locales.For(r.Lang)
-		s := r.Screen
-		if s.Replace && ev.Kind == flows.EventAction && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
-			err := b.call(ctx, r.ChatID, func(ctx context.Context) error {
-				_, err := b.api.EditMessageText(ctx, editParams(loc, r.ChatID, ev.MessageID, s))
-				return err
-			})
-			if err == nil || isNotModified(err) {
-				continue
-			}
-			b.log.Info("edit failed, sending anew", "chat", r.ChatID, "err", err)
-		}
-		err := b.call(ctx, r.ChatID, func(ctx context.Context) error {
-			_, err := b.api.SendMessage(ctx, sendParams(loc, r.ChatID, s))
-			return err
-		})
-		if err != nil {
-			b.log.Error("send message", "chat", r.ChatID, "err", err)
-		}
-	}
-}
-
-// isNotModified: Telegram refuses an edit that changes nothing; the screen
-// is already what the customer sees.
-func isNotModified(err error) bool {
-	return errors.Is(err, tg.ErrorBadRequest) && containsFold(err.Error(), "message is not modified")
-}
-
 // call makes one Bot API call on behalf of a chat (0 when the call sends
-// nothing to a chat). Every call the bot makes goes through here, so that
-// rate limits, retries and blocked chats are handled in one place.
-func (b *Bot) call(ctx context.Context, chatID int64, fn func(ctx context.Context) error) error {
-	return fn(ctx)
+// nothing to a chat) at a priority; method names the call in logs. Every
+// call the bot makes goes through here, so that rate limits, retries and
+// blocked chats are handled in one place (the Outbox).
+func (b *Bot) call(ctx context.Context, chatID int64, prio Priority, method string, fn func(ctx context.Context) error) error {
+	return b.outbox.Do(ctx, chatID, prio, method, fn)
+}
+
+// blocked records a chat whose user blocked the bot (Telegram said 403).
+func (b *Bot) blocked(ctx context.Context, chatID int64) {
+	if err := b.st.BlockChat(ctx, chatID, b.clock.Now()); err != nil {
+		b.log.Error("record blocked chat", "chat", chatID, "err", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -19,21 +20,20 @@ import (
 // Poller receives updates by long polling. Unlike the library's own loop it
 // confirms an update (by asking for the next offset) only after the update
 // was handled, and it stores that offset, so a crash redelivers an update
-// instead of losing it.
+// instead of losing it (the dedupe makes the redelivery harmless).
 type Poller struct {
-	URL     string // Bot API base, e.g. https://api.telegram.org
-	Token   string
-	Client  *http.Client
-	Offsets store.Updates
-	Handle  func(ctx context.Context, u *models.Update) error
-	Log     interface {
-		Error(msg string, args ...any)
-	}
+	URL      string // Bot API base, e.g. https://api.telegram.org
+	Token    string
+	Client   *http.Client
+	Offsets  store.Updates
+	Dispatch *Dispatcher
+	Log      *slog.Logger
 	// Timeout is the long-poll timeout sent to Telegram.
 	Timeout time.Duration
 }
 
-// Run polls until ctx is done.
+// Run polls until ctx is done. A batch already taken is handled to the end
+// even then: its updates are in flight.
 func (p *Poller) Run(ctx context.Context) error {
 	offset, err := p.Offsets.PollOffset(ctx)
 	if err != nil {
@@ -58,20 +58,41 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = 0
-		for _, u := range updates {
-			if err := p.Handle(ctx, u); err != nil {
-				// Not confirmed: Telegram hands the update out again.
-				p.Log.Error("handle update", "update", u.ID, "err", err)
-				backoff = time.Second
-				break
-			}
-			offset = u.ID + 1
-			if err := p.Offsets.SetPollOffset(ctx, offset); err != nil {
+		next, err := p.handle(updates, offset)
+		if err != nil {
+			backoff = time.Second
+		}
+		if next != offset {
+			offset = next
+			if err := p.Offsets.SetPollOffset(context.WithoutCancel(ctx), offset); err != nil {
 				p.Log.Error("store poll offset", "err", err)
 			}
 		}
 	}
 	return nil
+}
+
+// handle runs a batch through the dispatcher (chats in parallel, each in
+// order) and returns the offset that confirms the updates handled before
+// the first that failed; that one and the rest are delivered again.
+func (p *Poller) handle(updates []*models.Update, offset int64) (int64, error) {
+	results := make([]<-chan error, len(updates))
+	for i, u := range updates {
+		results[i] = p.Dispatch.Enqueue(u)
+	}
+	var failed error
+	for i, res := range results {
+		err := <-res
+		if err == nil && failed == nil {
+			offset = updates[i].ID + 1
+			continue
+		}
+		if err != nil && failed == nil {
+			failed = err
+			p.Log.Error("update not handled, polling will get it again", "update", updates[i].ID, "err", err)
+		}
+	}
+	return offset, failed
 }
 
 func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
@@ -82,7 +103,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 	body, _ := json.Marshal(map[string]any{
 		"offset":          offset,
 		"timeout":         int(timeout / time.Second),
-		"allowed_updates": []string{"message", "edited_message", "callback_query"},
+		"allowed_updates": AllowedUpdates,
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+"/bot"+p.Token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {

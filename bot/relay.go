@@ -92,7 +92,7 @@ func (b *Bot) relayOne(ctx context.Context, from int64, msgID int, t store.Ticke
 	case flows.RelayNote:
 		return b.post(ctx, topic, r.Note)
 	case flows.RelayToTopic:
-		return b.call(ctx, b.support.chatID, func(ctx context.Context) error {
+		return b.call(ctx, b.support.chatID, Interactive, "copyMessage", func(ctx context.Context) error {
 			_, err := b.api.CopyMessage(ctx, &tg.CopyMessageParams{
 				ChatID: b.support.chatID, MessageThreadID: int(topic), FromChatID: from, MessageID: msgID,
 			})
@@ -119,7 +119,7 @@ func (b *Bot) ensureTopic(ctx context.Context, t store.Ticket, r flows.Relay) (t
 		}
 	}
 	var created *models.ForumTopic
-	err = b.call(ctx, b.support.chatID, func(ctx context.Context) error {
+	err = b.call(ctx, b.support.chatID, Interactive, "createForumTopic", func(ctx context.Context) error {
 		var err error
 		created, err = b.api.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: b.support.chatID, Name: name})
 		return err
@@ -143,7 +143,7 @@ func (b *Bot) ensureTopic(ctx context.Context, t store.Ticket, r flows.Relay) (t
 // ticket's state and who has it.
 func (b *Bot) markTopic(ctx context.Context, topic int64, r flows.Relay) error {
 	chat, thread := b.support.chatID, int(topic)
-	return b.call(ctx, chat, func(ctx context.Context) error {
+	return b.call(ctx, chat, Interactive, "editForumTopic", func(ctx context.Context) error {
 		var err error
 		switch r.Kind {
 		case flows.RelayTopicClosed:
@@ -170,7 +170,7 @@ func (b *Bot) post(ctx context.Context, topic int64, body []locales.Msg) error {
 		// text cut to fit, rather than nothing.
 		p.Text, p.ParseMode = string([]rune(locales.PlainText(p.Text))[:maxText-1])+"…", ""
 	}
-	return b.call(ctx, b.support.chatID, func(ctx context.Context) error {
+	return b.call(ctx, b.support.chatID, Interactive, "sendMessage", func(ctx context.Context) error {
 		_, err := b.api.SendMessage(ctx, p)
 		return err
 	})
@@ -179,7 +179,7 @@ func (b *Bot) post(ctx context.Context, topic int64, body []locales.Msg) error {
 // copyToCustomer copies an agent's message to the customer; if the
 // customer has blocked the bot, the topic is told.
 func (b *Bot) copyToCustomer(ctx context.Context, t store.Ticket, msgID int) error {
-	err := b.call(ctx, t.ChatID, func(ctx context.Context) error {
+	err := b.call(ctx, t.ChatID, Interactive, "copyMessage", func(ctx context.Context) error {
 		_, err := b.api.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: t.ChatID, FromChatID: b.support.chatID, MessageID: msgID})
 		return err
 	})

@@ -34,7 +34,7 @@ const (
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-type rig struct {
+type supportRig struct {
 	t       *testing.T
 	api     *telegramtest.Server
 	path    string
@@ -44,10 +44,10 @@ type rig struct {
 	support int64
 }
 
-// newRig starts a bot whose support group is supportChat (0: none).
-func newRig(t *testing.T, supportChatID int64) *rig {
+// newSupportRig starts a bot whose support group is supportChat (0: none).
+func newSupportRig(t *testing.T, supportChatID int64) *supportRig {
 	t.Helper()
-	r := &rig{t: t, path: filepath.Join(t.TempDir(), "paydesk.db"), now: t0, support: supportChatID}
+	r := &supportRig{t: t, path: filepath.Join(t.TempDir(), "paydesk.db"), now: t0, support: supportChatID}
 	r.api = telegramtest.New(t, telegramtest.WithClock(func() time.Time { return r.now }))
 	r.api.SetMember(supportChat, eve, "left")
 	r.start()
@@ -58,7 +58,7 @@ func newRig(t *testing.T, supportChatID int64) *rig {
 }
 
 // start opens the store and builds the bot, as serve does at start.
-func (r *rig) start() {
+func (r *supportRig) start() {
 	r.t.Helper()
 	db, err := sqlite.Open(context.Background(), r.path)
 	if err != nil {
@@ -70,7 +70,7 @@ func (r *rig) start() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	engine := flows.New(db,
+	flowOpts := []flows.Option{
 		flows.WithSecret([]byte("bot-support-test-secret-0123456789")),
 		flows.WithClock(func() time.Time { return r.now }),
 		flows.WithRoutes(func(rt *flows.Router) {
@@ -85,16 +85,18 @@ func (r *rig) start() {
 				_, _, err := flows.Handoff(c, flows.Subject(kind, n), "support.reason.command")
 				return err
 			})
-		}))
+		}),
+	}
 	api, err := tg.New(telegramtest.Token, tg.WithServerURL(r.api.URL()), tg.WithSkipGetMe())
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.bot = bot.New(api, engine, bundle, bot.WithSupport(r.support, "en"))
+	r.bot = bot.New(api, db, bundle, bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...))
+	r.t.Cleanup(func() { r.bot.Close(context.Background()) })
 }
 
 // restart drops the bot and its store and starts over on the same file.
-func (r *rig) restart() {
+func (r *supportRig) restart() {
 	r.t.Helper()
 	if err := r.db.Close(); err != nil {
 		r.t.Fatal(err)
@@ -103,16 +105,17 @@ func (r *rig) restart() {
 }
 
 // handle checks the update against the spec and runs it to the end.
-func (r *rig) handle(u models.Update) {
+func (r *supportRig) handle(u models.Update) {
 	r.t.Helper()
 	r.api.PushUpdate(u)
 	if err := r.bot.HandleUpdate(context.Background(), &u); err != nil {
 		r.t.Fatalf("handle update: %v", err)
 	}
+	r.bot.WaitSent()
 }
 
 // from runs an update and returns the calls it made.
-func (r *rig) from(u models.Update) []telegramtest.Call {
+func (r *supportRig) from(u models.Update) []telegramtest.Call {
 	r.t.Helper()
 	before := len(r.api.Calls())
 	r.handle(u)
@@ -158,7 +161,7 @@ func customerMsg(fill func(m *models.Message)) models.Update {
 func text(s string) func(m *models.Message) { return func(m *models.Message) { m.Text = s } }
 
 // link links the customer's chat (in Russian) to demo customer 1.
-func (r *rig) link() {
+func (r *supportRig) link() {
 	r.t.Helper()
 	u := telegramtest.ContactUpdate(customer, customer, customer, "+77010000001")
 	u.Message.From.LanguageCode = "ru"
@@ -174,6 +177,23 @@ func only(calls []telegramtest.Call, method string) []telegramtest.Call {
 		}
 	}
 	return out
+}
+
+// sentTo is the one sendMessage to chat among calls. The replies to the
+// customer go out from the chat's sender while the relay posts to the
+// support group, so the order between the two chats is not fixed.
+func sentTo(t *testing.T, calls []telegramtest.Call, chat int64) telegramtest.Call {
+	t.Helper()
+	var found []telegramtest.Call
+	for _, c := range only(calls, "sendMessage") {
+		if c.ChatID() == chat {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%d messages to chat %d, want 1; calls: %s", len(found), chat, describe(calls))
+	}
+	return found[0]
 }
 
 func want(t *testing.T, calls []telegramtest.Call, method string, n int) []telegramtest.Call {
@@ -207,7 +227,7 @@ func contains(t *testing.T, c telegramtest.Call, subs ...string) {
 }
 
 // handOff links the chat and asks for support from the menu.
-func (r *rig) handOff() []telegramtest.Call {
+func (r *supportRig) handOff() []telegramtest.Call {
 	r.t.Helper()
 	r.link()
 	menu := r.from(customerMsg(text("/start")))
@@ -242,12 +262,10 @@ func buttonData(t *testing.T, c telegramtest.Call, label string) string {
 }
 
 func TestHandoffOpensTopicWithCaseCard(t *testing.T) {
-	r := newRig(t, supportChat)
+	r := newSupportRig(t, supportChat)
 	calls := r.handOff()
-	toCustomer := want(t, calls, "sendMessage", 2)[0]
-	if toCustomer.ChatID() != customer {
-		t.Fatalf("first message to %d", toCustomer.ChatID())
-	}
+	want(t, calls, "sendMessage", 2)
+	toCustomer := sentTo(t, calls, customer)
 	contains(t, toCustomer, "Открыто обращение № 1", "Ожидаемое время ответа: 15 минут.", "«Вернуться к боту»")
 	if kb, _ := toCustomer.Params["reply_markup"].(map[string]any); kb["keyboard"] == nil {
 		t.Fatalf("no Back to the bot keyboard: %v", toCustomer.Params["reply_markup"])
@@ -256,8 +274,8 @@ func TestHandoffOpensTopicWithCaseCard(t *testing.T) {
 	if topic.ChatID() != supportChat || topic.Params["name"] != "#1 · RU · support" {
 		t.Fatalf("topic %v", topic.Params)
 	}
-	card := only(calls, "sendMessage")[1]
-	if card.ChatID() != supportChat || thread(card) != firstTopic {
+	card := sentTo(t, calls, supportChat)
+	if thread(card) != firstTopic {
 		t.Fatalf("card went to chat %d thread %d", card.ChatID(), thread(card))
 	}
 	contains(t, card, "Ticket #1 · support", "Customer: Айгерим Садыкова", "Language: Русский",
@@ -271,20 +289,21 @@ func TestHandoffFromFlowsCarriesTheObject(t *testing.T) {
 		{"return 302", "Dispute deadline: passed on 22 November, 14:00"},
 	} {
 		t.Run(tc.subject, func(t *testing.T) {
-			r := newRig(t, supportChat)
+			r := newSupportRig(t, supportChat)
 			r.link()
 			calls := r.from(customerMsg(text("/escalate " + tc.subject)))
 			name := "#1 · RU · " + strings.Replace(tc.subject, " ", ":", 1)
 			if got := want(t, calls, "createForumTopic", 1)[0].Params["name"]; got != name {
 				t.Fatalf("topic %q, want %q", got, name)
 			}
-			contains(t, want(t, calls, "sendMessage", 2)[1], tc.card)
+			want(t, calls, "sendMessage", 2)
+			contains(t, sentTo(t, calls, supportChat), tc.card)
 		})
 	}
 }
 
 func TestRelayBothWaysForEveryKind(t *testing.T) {
-	r := newRig(t, supportChat)
+	r := newSupportRig(t, supportChat)
 	r.handOff()
 
 	kinds := map[string]func(m *models.Message){
@@ -342,7 +361,7 @@ func TestRelayBothWaysForEveryKind(t *testing.T) {
 }
 
 func TestAgentCommands(t *testing.T) {
-	r := newRig(t, supportChat)
+	r := newSupportRig(t, supportChat)
 	r.handOff()
 	r.api.SetMember(supportChat, boris, "administrator")
 	topicPost := func(calls []telegramtest.Call, subs ...string) {
@@ -412,7 +431,7 @@ func TestAgentCommands(t *testing.T) {
 }
 
 func TestCloseRateReopenAndRestart(t *testing.T) {
-	r := newRig(t, supportChat)
+	r := newSupportRig(t, supportChat)
 	r.handOff()
 
 	calls := r.from(agentMsg(anna, firstTopic, "/done"))
@@ -465,7 +484,7 @@ func TestCloseRateReopenAndRestart(t *testing.T) {
 }
 
 func TestAgentCommandsRefusedOutsideTheGroup(t *testing.T) {
-	r := newRig(t, supportChat)
+	r := newSupportRig(t, supportChat)
 	// In a private chat, with no ticket, /close is an unknown command.
 	calls := r.from(customerMsg(text("/close")))
 	contains(t, want(t, calls, "sendMessage", 1)[0], "Такой команды я не знаю")
@@ -490,7 +509,7 @@ func TestAgentCommandsRefusedOutsideTheGroup(t *testing.T) {
 }
 
 func TestBlockedCustomerIsReportedInTopic(t *testing.T) {
-	r := newRig(t, supportChat)
+	r := newSupportRig(t, supportChat)
 	r.handOff()
 	r.api.Block(customer)
 	calls := r.from(agentMsg(anna, firstTopic, "Вы здесь?"))
@@ -511,7 +530,7 @@ func TestBlockedCustomerIsReportedInTopic(t *testing.T) {
 }
 
 func TestWithoutSupportGroupTicketsAreStillRecorded(t *testing.T) {
-	r := newRig(t, 0)
+	r := newSupportRig(t, 0)
 	calls := r.handOff()
 	contains(t, want(t, calls, "sendMessage", 1)[0], "Открыто обращение № 1")
 	want(t, calls, "createForumTopic", 0)

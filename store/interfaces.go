@@ -75,6 +75,9 @@ type Store interface {
 	Ledger
 	Updates
 	Tickets
+	// Telegram I/O (issue 3)
+	Journal
+	BlockedChats
 	// withdrawal escalations (issue 4)
 	Escalations
 

@@ -1,6 +1,6 @@
 // Command paydesk is the paydesk Telegram support bot.
 //
-//	paydesk serve                 run the bot on Telegram (long polling)
+//	paydesk serve                 run the bot on Telegram (webhook or long polling)
 //	paydesk demo                  chat with the bot in the terminal, offline
 //	paydesk link-token <id>       print a deep-link token for a customer
 //	paydesk locales check         lint the locale files

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"sync"
 	"time"
 
@@ -17,20 +19,35 @@ import (
 	"paydesk/store/sqlite"
 )
 
+// updateTimeout bounds the handling of one update, replies included.
+const updateTimeout = 90 * time.Second
+
+// shutdownGrace is how long Close lets webhook requests in flight finish,
+// and then queued replies go out.
+const shutdownGrace = time.Minute
+
 // Main is the running bot: Run starts it, Close stops it. Tests drive it the
 // same way main does.
 type Main struct {
 	Config Config
 	Log    *slog.Logger
 
-	db     *sqlite.DB
-	cancel context.CancelFunc
-	done   sync.WaitGroup
-	runErr error
+	db       *sqlite.DB
+	bot      *bot.Bot
+	dispatch *bot.Dispatcher
+	srv      *http.Server
+	addr     net.Addr
+
+	stopPoll       context.CancelFunc
+	stopBackground context.CancelFunc
+	polling        sync.WaitGroup
+	background     sync.WaitGroup
+	errs           chan error
 }
 
-// Run opens the store, connects to the Bot API and starts taking updates.
-// It returns once the bot is running.
+// Run opens the store, connects to the Bot API and starts taking updates,
+// by webhook when PAYDESK_WEBHOOK_URL is set, else by long polling. It
+// returns once the bot is running.
 func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Token == "" {
 		return errors.New("set PAYDESK_TELEGRAM_TOKEN to your bot's token from @BotFather; to try the bot without Telegram run `go run ./cmd/paydesk demo`")
@@ -41,6 +58,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Log == nil {
 		m.Log = slog.Default()
 	}
+	m.errs = make(chan error, 2)
 	db, err := sqlite.Open(ctx, m.Config.DB)
 	if err != nil {
 		return err
@@ -59,43 +77,118 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	engine := flows.New(db, append([]flows.Option{
-		flows.WithSecret([]byte(m.Config.Secret)),
-		flows.WithSessionTTL(m.Config.SessionTTL),
-		flows.WithLimits(m.Config.Limits),
-		flows.WithLogger(m.Log)}, m.Config.Support.engineOptions()...)...)
-	b := bot.New(api, engine, bundle, bot.WithLogger(m.Log), bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang))
+	b := bot.New(api, db, bundle, bot.WithLogger(m.Log),
+		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
+		bot.WithFlows(append([]flows.Option{
+			flows.WithSecret([]byte(m.Config.Secret)),
+			flows.WithSessionTTL(m.Config.SessionTTL),
+			flows.WithLimits(m.Config.Limits),
+		}, m.Config.Support.engineOptions()...)...))
 	if m.Config.Support.ChatID == 0 {
 		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}
-	poller := &bot.Poller{
-		URL:     m.Config.APIURL,
-		Token:   m.Config.Token,
-		Offsets: db,
-		Handle:  b.HandleUpdate,
-		Log:     m.Log,
+	m.bot = b
+	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
+
+	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopBackground = stop
+	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
+
+	mode := "polling"
+	if m.Config.WebhookURL != "" {
+		mode = "webhook"
+		if err := b.SetWebhook(ctx, m.Config.WebhookURL, m.Config.WebhookSecret, m.Config.WebhookConns); err != nil {
+			return fmt.Errorf("set webhook: %w", err)
+		}
+	} else {
+		// getUpdates is refused while a webhook is set.
+		if err := b.DeleteWebhook(ctx); err != nil {
+			return fmt.Errorf("delete webhook: %w", err)
+		}
+		m.startPolling(ctx)
 	}
-	ctx, m.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	m.done.Add(1)
-	go func() {
-		defer m.done.Done()
-		m.runErr = poller.Run(ctx)
-	}()
-	m.Log.Info("paydesk serving", "mode", "polling", "db", m.Config.DB)
+	if m.Config.WebhookListen != "" {
+		if err := m.listen(); err != nil {
+			return err
+		}
+	}
+	m.Log.Info("paydesk serving", "mode", mode, "listen", m.Addr(), "db", m.Config.DB, "workers", m.Config.Workers)
 	return nil
 }
 
-// Close stops taking updates, waits for the one in flight and closes the store.
+func (m *Main) startPolling(ctx context.Context) {
+	poller := &bot.Poller{
+		URL:      m.Config.APIURL,
+		Token:    m.Config.Token,
+		Offsets:  m.db,
+		Dispatch: m.dispatch,
+		Log:      m.Log,
+	}
+	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	m.stopPoll = stop
+	m.polling.Go(func() {
+		if err := poller.Run(pctx); err != nil {
+			m.errs <- err
+		}
+	})
+}
+
+// listen serves the webhook (in webhook mode) and the health checks.
+func (m *Main) listen() error {
+	wh := &bot.Webhook{Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping, Log: m.Log}
+	if m.Config.WebhookURL != "" {
+		wh.Path = m.Config.WebhookPath()
+	}
+	ln, err := net.Listen("tcp", m.Config.WebhookListen)
+	if err != nil {
+		return fmt.Errorf("PAYDESK_WEBHOOK_LISTEN: %w", err)
+	}
+	m.addr = ln.Addr()
+	m.srv = &http.Server{Handler: wh.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			m.errs <- fmt.Errorf("webhook server: %w", err)
+		}
+	}()
+	return nil
+}
+
+// Addr is the address the webhook and health checks listen on, nil if none.
+func (m *Main) Addr() net.Addr { return m.addr }
+
+// Err reports an intake that stopped by itself (the listener failed).
+func (m *Main) Err() <-chan error { return m.errs }
+
+// Close stops taking updates, finishes the ones in flight (replies
+// included), stops the background loops and closes the store. Replies that
+// could not be sent stay in the store for the next start.
 func (m *Main) Close() error {
-	if m.cancel != nil {
-		m.cancel()
+	var errs []error
+	if m.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		errs = append(errs, m.srv.Shutdown(ctx))
+		cancel()
 	}
-	m.done.Wait()
-	var err error
+	if m.stopPoll != nil {
+		m.stopPoll()
+	}
+	m.polling.Wait()
+	if m.dispatch != nil {
+		m.dispatch.Close()
+	}
+	if m.stopBackground != nil {
+		m.stopBackground()
+	}
+	m.background.Wait()
+	if m.bot != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		m.bot.Close(ctx) // replies not sent by then go out after the next start
+		cancel()
+	}
 	if m.db != nil {
-		err = m.db.Close()
+		errs = append(errs, m.db.Close())
 	}
-	return errors.Join(m.runErr, err)
+	return errors.Join(errs...)
 }
 
 func runServe(ctx context.Context, _ []string, getenv func(string) string, stderr io.Writer) error {
@@ -105,10 +198,13 @@ func runServe(ctx context.Context, _ []string, getenv func(string) string, stder
 	}
 	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(stderr, nil))}
 	if err := m.Run(ctx); err != nil {
-		m.Close()
-		return err
+		return errors.Join(err, m.Close())
 	}
-	<-ctx.Done()
-	m.Log.Info("shutting down")
+	select {
+	case <-ctx.Done():
+		m.Log.Info("shutting down: finishing the updates in flight")
+	case err := <-m.Err():
+		m.Log.Error("intake stopped", "err", err)
+	}
 	return m.Close()
 }

@@ -48,6 +48,12 @@ func (db *DB) Session(ctx context.Context, chatID int64) (store.Session, error) 
 // store.ErrConflict and leaves s alone. The check and the write are one
 // statement, so two racing saves from the same version cannot both win.
 func (db *DB) SaveSession(ctx context.Context, s *store.Session) error {
+	return saveSession(ctx, db.sql, s)
+}
+
+// saveSession is SaveSession on q, so CommitUpdate can save sessions inside
+// its own transaction.
+func saveSession(ctx context.Context, q querier, s *store.Session) error {
 	if s.Version < 0 {
 		return fmt.Errorf("save session %d: negative version %d", s.ChatID, s.Version)
 	}
@@ -67,7 +73,7 @@ func (db *DB) SaveSession(ctx context.Context, s *store.Session) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ? + 1)
 			ON CONFLICT (chat_id) DO NOTHING`
 	}
-	res, err := db.sql.ExecContext(ctx, query, args...)
+	res, err := q.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("save session %d: %w", s.ChatID, err)
 	}

@@ -1,0 +1,164 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"paydesk/flows"
+	"paydesk/store"
+)
+
+// render turns an outcome into the messages it owes, in order. A reply that
+// replaces the pressed message becomes an edit of it.
+func (b *Bot) render(ev flows.Event, out flows.Outcome) []store.Delivery {
+	list := make([]store.Delivery, 0, len(out.Replies))
+	for _, r := range out.Replies {
+		loc := b.locales.For(r.Lang)
+		s := r.Screen
+		d := store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Text: text(loc, s), Markup: markupJSON(markup(loc, s))}
+		if s.Replace && ev.Kind == flows.EventAction && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
+			d.Method, d.MessageID = store.DeliveryEdit, ev.MessageID
+		}
+		list = append(list, d)
+	}
+	return list
+}
+
+// markupJSON is reply_markup as stored with a delivery; "" for none.
+func markupJSON(m models.ReplyMarkup) string {
+	if m == nil {
+		return ""
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		panic("bot: encode reply markup: " + err.Error()) // our own structs: cannot fail
+	}
+	return string(data)
+}
+
+// enqueue hands committed deliveries to their chats' senders, in order.
+// Each chat has one sender at a time, so a chat's messages go out in the
+// order they were committed while chats are served in parallel. A delivery
+// already queued here (the resend loop found it too) is skipped.
+func (b *Bot) enqueue(list []store.Delivery) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range list {
+		if b.queued[d.ID] {
+			continue
+		}
+		b.queued[d.ID] = true
+		q, running := b.queues[d.ChatID]
+		b.queues[d.ChatID] = append(q, d)
+		if !running {
+			b.senders.Go(func() { b.drain(d.ChatID) })
+		}
+	}
+}
+
+// drain sends a chat's queue until it is empty. A delivery is forgotten
+// once Telegram has had its say (sent, or refused for good); one that
+// cannot be sent now is retried after a pause, holding the later ones back,
+// until it goes or the bot stops (then it stays in the store for the next
+// start).
+func (b *Bot) drain(chat int64) {
+	for {
+		b.mu.Lock()
+		q := b.queues[chat]
+		if len(q) == 0 {
+			delete(b.queues, chat)
+			b.mu.Unlock()
+			return
+		}
+		d := q[0]
+		b.mu.Unlock()
+
+		err := b.deliver(b.sendCtx, d)
+		if err != nil && !final(err) {
+			if b.sendCtx.Err() != nil {
+				b.dropQueue(chat)
+				return
+			}
+			b.log.Warn("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "err", err)
+			if sleep(b.sendCtx, b.clock, b.retry.Max) != nil {
+				b.dropQueue(chat)
+				return
+			}
+			continue
+		}
+		if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), d.ID); err != nil {
+			b.log.Error("forget a sent delivery", "delivery", d.ID, "err", err)
+		}
+		b.mu.Lock()
+		b.queues[chat] = b.queues[chat][1:]
+		delete(b.queued, d.ID)
+		b.mu.Unlock()
+	}
+}
+
+// dropQueue forgets a chat's queue when the bot stops; the deliveries stay
+// in the store.
+func (b *Bot) dropQueue(chat int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range b.queues[chat] {
+		delete(b.queued, d.ID)
+	}
+	delete(b.queues, chat)
+}
+
+// Close waits until every queued reply is sent, or ctx is done; then it
+// stops sending. What was not sent stays in the store and goes out after
+// the next start.
+func (b *Bot) Close(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { b.senders.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	b.stopSending()
+	<-done
+}
+
+// deliver makes the Bot API call of one delivery. An edit that Telegram
+// refuses (the message is too old or gone) is sent as a new message.
+func (b *Bot) deliver(ctx context.Context, d store.Delivery) error {
+	prio := Interactive
+	if d.Proactive {
+		prio = Proactive
+	}
+	var markup models.ReplyMarkup
+	if d.Markup != "" {
+		markup = json.RawMessage(d.Markup)
+	}
+	if d.Method == store.DeliveryEdit {
+		err := b.call(ctx, d.ChatID, prio, "editMessageText", func(ctx context.Context) error {
+			_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: d.ChatID, MessageID: d.MessageID,
+				Text: d.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
+			return err
+		})
+		if err == nil || isNotModified(err) {
+			return nil
+		}
+		if !errors.Is(err, tg.ErrorBadRequest) {
+			return err
+		}
+		b.log.Info("edit refused, sending anew", "chat", d.ChatID, "err", err)
+	}
+	return b.call(ctx, d.ChatID, prio, "sendMessage", func(ctx context.Context) error {
+		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: d.ChatID, Text: d.Text,
+			ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
+		return err
+	})
+}
+
+// isNotModified: Telegram refuses an edit that changes nothing; the screen
+// is already what the customer sees.
+func isNotModified(err error) bool {
+	return errors.Is(err, tg.ErrorBadRequest) && containsFold(err.Error(), "message is not modified")
+}

@@ -1,0 +1,57 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"paydesk/flows"
+	"paydesk/store"
+)
+
+// Ticker runs the periodic jobs that find proactive messages to send.
+// *flows.Engine is one; tests use their own.
+type Ticker interface {
+	Tick(ctx context.Context) (flows.Outcome, error)
+}
+
+// WithTicker replaces the engine's periodic jobs (tests).
+func WithTicker(t Ticker) Option { return func(b *Bot) { b.ticker = t } }
+
+// Tick runs the periodic jobs once and sends what they found at proactive
+// priority, skipping chats that blocked the bot. Jobs record each effect
+// before returning its message, so replicas ticking at once send nothing
+// twice; the messages are committed before they are sent, so a crash
+// resends them rather than losing them.
+func (b *Bot) Tick(ctx context.Context) error {
+	t := b.ticker
+	if t == nil {
+		t = b.engine
+	}
+	out, jobErr := t.Tick(ctx)
+	if jobErr != nil {
+		b.log.Error("periodic jobs", "err", jobErr) // the others' messages still go
+	}
+	list := make([]store.Delivery, 0, len(out.Replies))
+	for _, d := range b.render(flows.Event{}, out) {
+		blocked, err := b.st.ChatBlocked(ctx, d.ChatID)
+		if err != nil {
+			return fmt.Errorf("tick: %w", err)
+		}
+		if blocked {
+			b.log.Info("proactive message skipped: the chat blocked the bot", "chat", d.ChatID)
+			continue
+		}
+		d.Proactive = true
+		list = append(list, d)
+	}
+	if len(list) == 0 {
+		return jobErr
+	}
+	now := b.clock.Now()
+	c := &store.UpdateCommit{At: now, Deliveries: list, LeaseUntil: now.Add(b.lease)}
+	if _, err := b.st.CommitUpdate(ctx, c); err != nil {
+		return fmt.Errorf("tick: %d messages lost: %w", len(list), err)
+	}
+	b.enqueue(c.Deliveries)
+	return jobErr
+}

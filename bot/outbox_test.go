@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+)
+
+// unlimited keeps rate limits out of the way of retry tests.
+var unlimited = Limits{
+	Global:  Limit{Every: time.Nanosecond, Burst: 1 << 20},
+	Private: Limit{Every: time.Nanosecond, Burst: 1 << 20},
+	Group:   Limit{Every: time.Nanosecond, Burst: 1 << 20},
+}
+
+// Errors as go-telegram/bot returns them, wrapped once more as a caller would.
+var (
+	errTooMany   = fmt.Errorf("send: %w", &tg.TooManyRequestsError{Message: "too many requests", RetryAfter: 7})
+	errServer    = errors.New("error response from telegram for method sendMessage, 502 Bad Gateway")
+	errDropped   = errors.New("error do request for method sendMessage, Post \"https://api.telegram.org/bot***/sendMessage\": EOF")
+	errBad       = fmt.Errorf("%w, Bad Request: chat not found", tg.ErrorBadRequest)
+	errForbidden = fmt.Errorf("%w, Forbidden: bot was blocked by the user", tg.ErrorForbidden)
+)
+
+func TestOutboxRetries(t *testing.T) {
+	retry := Retry{Attempts: 6, Base: 100 * time.Millisecond, Max: 400 * time.Millisecond}
+	for _, tc := range []struct {
+		name      string
+		errs      []error // what the calls return, in order; then success
+		wantCalls int
+		wantWaits []time.Duration
+		wantErr   error
+		blocked   bool
+		logs      string
+	}{
+		{name: "ok at once", wantCalls: 1},
+		{name: "429 waits retry_after", errs: []error{errTooMany}, wantCalls: 2, wantWaits: []time.Duration{7 * time.Second}},
+		{name: "5xx and drops back off, capped", errs: []error{errServer, errDropped, errServer, errServer}, wantCalls: 5,
+			wantWaits: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 400 * time.Millisecond}},
+		{name: "gives up after the attempts", errs: []error{errServer, errServer, errServer, errServer, errServer, errServer, errServer}, wantCalls: 6,
+			wantWaits: []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 400 * time.Millisecond, 400 * time.Millisecond}, wantErr: errServer},
+		{name: "400 is not retried and is logged with the method", errs: []error{errBad}, wantCalls: 1, wantErr: errBad, logs: "method=sendMessage"},
+		{name: "403 marks the chat blocked", errs: []error{errForbidden}, wantCalls: 1, wantErr: errForbidden, blocked: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			var logs LogBuffer
+			var blocked []int64
+			o := NewOutbox(clock, unlimited, retry, slog.New(slog.NewTextHandler(&logs, nil)),
+				func(_ context.Context, chat int64) { blocked = append(blocked, chat) })
+			calls := 0
+			done := make(chan error, 1)
+			go func() {
+				done <- o.Do(t.Context(), 42, Interactive, "sendMessage", func(context.Context) error {
+					calls++
+					if calls <= len(tc.errs) {
+						return tc.errs[calls-1]
+					}
+					return nil
+				})
+			}()
+			var err error
+			for finished := false; !finished; {
+				select {
+				case err = <-done:
+					finished = true
+				case <-time.After(time.Millisecond):
+					clock.Advance(50 * time.Millisecond) // the retries' waits pass
+				}
+			}
+			if calls != tc.wantCalls {
+				t.Errorf("%d calls, want %d", calls, tc.wantCalls)
+			}
+			if !errors.Is(err, tc.wantErr) {
+				t.Errorf("error %v, want %v", err, tc.wantErr)
+			}
+			if got := clock.Waits(); fmt.Sprint(got) != fmt.Sprint(tc.wantWaits) && !(len(got) == 0 && len(tc.wantWaits) == 0) {
+				t.Errorf("waited %v, want %v", got, tc.wantWaits)
+			}
+			if tc.blocked != (len(blocked) == 1 && blocked[0] == 42) {
+				t.Errorf("blocked chats %v, want chat 42 blocked: %v", blocked, tc.blocked)
+			}
+			if !strings.Contains(logs.String(), tc.logs) {
+				t.Errorf("logs lack %q:\n%s", tc.logs, logs.String())
+			}
+		})
+	}
+}
+
+func TestOutboxSeparatesPrivateChatsAndGroups(t *testing.T) {
+	clock := newFakeClock()
+	l := Limits{Global: unlimited.Global, Private: Limit{Every: time.Second, Burst: 1}, Group: Limit{Every: time.Minute, Burst: 1}}
+	o := NewOutbox(clock, l, DefaultRetry(), slog.New(slog.DiscardHandler), nil)
+	ok := func(context.Context) error { return nil }
+	for _, chat := range []int64{1, 2, -100} {
+		if err := o.Do(t.Context(), chat, Interactive, "sendMessage", ok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A second call to the group waits a minute, to a private chat a second.
+	done := make(chan int64, 2)
+	for _, chat := range []int64{1, -100} {
+		go func() {
+			if err := o.Do(t.Context(), chat, Interactive, "sendMessage", ok); err == nil {
+				done <- chat
+			}
+		}()
+	}
+	Eventually(t, "both waiting", func() bool { return clock.Timers() == 2 })
+	clock.Advance(time.Second)
+	if got := <-done; got != 1 {
+		t.Fatalf("after a second chat %d went, want the private chat 1", got)
+	}
+	select {
+	case got := <-done:
+		t.Fatalf("chat %d went after a second; the group must wait a minute", got)
+	default:
+	}
+	clock.Advance(time.Minute)
+	if got := <-done; got != -100 {
+		t.Fatalf("after a minute chat %d went, want the group", got)
+	}
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfig(t *testing.T) {
+	const secret = "0123456789abcdef0123"
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		check   func(Config) bool
+		wantErr string
+	}{
+		{name: "defaults: polling", env: nil, check: func(c Config) bool {
+			return c.WebhookURL == "" && c.WebhookListen == "" && c.Tick == time.Minute && c.Workers == 16 && c.WebhookConns == 40
+		}},
+		{name: "webhook listens on loopback by default", env: map[string]string{
+			"PAYDESK_WEBHOOK_URL": "https://bot.example.com/tg", "PAYDESK_WEBHOOK_SECRET": secret,
+		}, check: func(c Config) bool { return c.WebhookListen == "127.0.0.1:8443" && c.WebhookPath() == "/tg" }},
+		{name: "webhook without a path", env: map[string]string{
+			"PAYDESK_WEBHOOK_URL": "https://bot.example.com", "PAYDESK_WEBHOOK_SECRET": secret,
+		}, check: func(c Config) bool { return c.WebhookPath() == "/" }},
+		{name: "health checks while polling", env: map[string]string{"PAYDESK_WEBHOOK_LISTEN": "127.0.0.1:9000"},
+			check: func(c Config) bool { return c.WebhookURL == "" && c.WebhookListen == "127.0.0.1:9000" }},
+		{name: "tick off", env: map[string]string{"PAYDESK_TICK": "0"}, check: func(c Config) bool { return c.Tick == 0 }},
+		{name: "tick and workers", env: map[string]string{"PAYDESK_TICK": "30s", "PAYDESK_WORKERS": "4"},
+			check: func(c Config) bool { return c.Tick == 30*time.Second && c.Workers == 4 }},
+		{name: "webhook over http", env: map[string]string{"PAYDESK_WEBHOOK_URL": "http://bot.example.com/tg", "PAYDESK_WEBHOOK_SECRET": secret},
+			wantErr: "PAYDESK_WEBHOOK_URL"},
+		{name: "webhook without a secret", env: map[string]string{"PAYDESK_WEBHOOK_URL": "https://bot.example.com/tg"},
+			wantErr: "PAYDESK_WEBHOOK_SECRET"},
+		{name: "webhook secret with characters Telegram refuses", env: map[string]string{
+			"PAYDESK_WEBHOOK_URL": "https://bot.example.com/tg", "PAYDESK_WEBHOOK_SECRET": "secret with spaces 0123"},
+			wantErr: "PAYDESK_WEBHOOK_SECRET"},
+		{name: "bad listen address", env: map[string]string{"PAYDESK_WEBHOOK_LISTEN": "8443"}, wantErr: "PAYDESK_WEBHOOK_LISTEN"},
+		{name: "negative tick", env: map[string]string{"PAYDESK_TICK": "-1m"}, wantErr: "PAYDESK_TICK"},
+		{name: "zero workers", env: map[string]string{"PAYDESK_WORKERS": "0"}, wantErr: "PAYDESK_WORKERS"},
+		{name: "too many connections", env: map[string]string{"PAYDESK_WEBHOOK_MAX_CONNECTIONS": "101"}, wantErr: "PAYDESK_WEBHOOK_MAX_CONNECTIONS"},
+		{name: "zero session ttl", env: map[string]string{"PAYDESK_SESSION_TTL": "0s"}, wantErr: "PAYDESK_SESSION_TTL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := loadConfig(func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("error %v, want one naming %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(c) {
+				t.Errorf("config %+v", c)
+			}
+		})
+	}
+}

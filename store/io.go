@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Delivery is a rendered Bot API message that a handled update (or a
+// periodic tick) owes a chat. It is stored in the same transaction as the
+// update's effects, so a crash between "the session moved on" and "the
+// customer saw the reply" resends the reply instead of losing it.
+type Delivery struct {
+	ID        int64
+	ChatID    int64
+	Proactive bool   // a nudge or reminder, not an answer to the customer
+	Method    string // DeliverySend or DeliveryEdit
+	// MessageID is the message an edit replaces; if it can no longer be
+	// edited the text is sent as a new message.
+	MessageID int
+	Text      string // Telegram HTML
+	Markup    string // reply_markup as JSON; empty for none
+}
+
+// Delivery methods.
+const (
+	DeliverySend = "sendMessage"
+	DeliveryEdit = "editMessageText"
+)
+
+// UpdateCommit is everything one handled update changes, applied at once.
+type UpdateCommit struct {
+	// UpdateID is marked as handled (as MarkUpdate); 0 for a commit that is
+	// not an update, such as the deliveries of a periodic tick.
+	UpdateID int64
+	At       time.Time
+	// FromChat is the chat the update came from, 0 if none: a chat that
+	// writes to the bot has unblocked it.
+	FromChat int64
+	// Sessions are saved with compare-and-swap, as SaveSession does; their
+	// versions are incremented on success.
+	Sessions []*Session
+	// Deliveries are stored in order; their IDs are set on success. They
+	// are not handed out by ClaimDeliveries before LeaseUntil, so the
+	// process that committed them sends them first.
+	Deliveries []Delivery
+	LeaseUntil time.Time
+}
+
+// Journal makes the handling of an update all or nothing: the update mark,
+// the sessions it changed and the replies it owes are stored together.
+type Journal interface {
+	// UpdateHandled reports whether the update was marked (MarkUpdate or
+	// CommitUpdate) and not forgotten yet.
+	UpdateHandled(ctx context.Context, updateID int64) (bool, error)
+	// CommitUpdate applies c in one transaction. first is false, and
+	// nothing is changed, when c.UpdateID was already marked: a duplicate
+	// lost the race. A session saved in between is ErrConflict, and nothing
+	// is changed either.
+	CommitUpdate(ctx context.Context, c *UpdateCommit) (first bool, err error)
+	// ClaimDeliveries returns up to limit deliveries whose lease ran out by
+	// now, oldest first, leasing them until until: the ones a crashed or
+	// stuck sender left behind.
+	ClaimDeliveries(ctx context.Context, now, until time.Time, limit int) ([]Delivery, error)
+	// DeleteDelivery forgets a delivery that was sent (or refused for good).
+	DeleteDelivery(ctx context.Context, id int64) error
+}
+
+// BlockedChats remembers the chats whose user blocked the bot (Telegram
+// answers 403), so proactive messages skip them.
+type BlockedChats interface {
+	BlockChat(ctx context.Context, chatID int64, at time.Time) error
+	ChatBlocked(ctx context.Context, chatID int64) (bool, error)
+}

@@ -1,0 +1,139 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"paydesk/store"
+)
+
+// UpdateHandled reports whether the update is marked as handled.
+func (db *DB) UpdateHandled(ctx context.Context, updateID int64) (bool, error) {
+	handled, err := db.exists(ctx, `SELECT 1 FROM processed_updates WHERE update_id = ?`, updateID)
+	if err != nil {
+		return false, fmt.Errorf("check update %d: %w", updateID, err)
+	}
+	return handled, nil
+}
+
+// exists reports whether query finds a row.
+func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	var found bool
+	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (`+query+`)`, args...).Scan(&found)
+	return found, err
+}
+
+// CommitUpdate marks the update, saves the sessions and stores the
+// deliveries in one writing transaction. The mark comes first, so of two
+// racing commits of one update the second finds it and changes nothing.
+func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, error) {
+	first := true
+	ids := make([]int64, len(c.Deliveries))
+	versions := make([]int64, len(c.Sessions))
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		if c.UpdateID != 0 {
+			res, err := tx.ExecContext(ctx, `INSERT INTO processed_updates (update_id, at) VALUES (?, ?)
+				ON CONFLICT (update_id) DO NOTHING`, c.UpdateID, nanos(c.At))
+			if err != nil {
+				return fmt.Errorf("mark: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				first = false
+				return err
+			}
+		}
+		if c.FromChat != 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM blocked_chats WHERE chat_id = ?`, c.FromChat); err != nil {
+				return fmt.Errorf("unblock chat %d: %w", c.FromChat, err)
+			}
+		}
+		for i, s := range c.Sessions {
+			saved := *s // s itself changes only if the whole commit does
+			if err := saveSession(ctx, tx, &saved); err != nil {
+				return err
+			}
+			versions[i] = saved.Version
+		}
+		for i, d := range c.Deliveries {
+			id, err := insert(ctx, tx, `INSERT INTO deliveries (chat_id, proactive, method, message_id, text, markup, lease_until)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup, c.LeaseUntil.UnixNano())
+			if err != nil {
+				return fmt.Errorf("store delivery to chat %d: %w", d.ChatID, err)
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("commit update %d: %w", c.UpdateID, err)
+	}
+	if !first {
+		return false, nil
+	}
+	for i := range c.Deliveries {
+		c.Deliveries[i].ID = ids[i]
+	}
+	for i, s := range c.Sessions {
+		s.Version = versions[i]
+	}
+	return true, nil
+}
+
+func scanDelivery(row scanner) (store.Delivery, error) {
+	var d store.Delivery
+	err := row.Scan(&d.ID, &d.ChatID, &d.Proactive, &d.Method, &d.MessageID, &d.Text, &d.Markup)
+	return d, err
+}
+
+// ClaimDeliveries leases the oldest deliveries whose lease ran out.
+func (db *DB) ClaimDeliveries(ctx context.Context, now, until time.Time, limit int) ([]store.Delivery, error) {
+	var list []store.Delivery
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		list, err = queryAll(ctx, tx, scanDelivery, `SELECT id, chat_id, proactive, method, message_id, text, markup
+			FROM deliveries WHERE lease_until <= ? ORDER BY id LIMIT ?`, now.UnixNano(), limit)
+		if err != nil {
+			return err
+		}
+		for _, d := range list {
+			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET lease_until = ? WHERE id = ?`, until.UnixNano(), d.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return list, nil
+}
+
+// DeleteDelivery forgets a delivery.
+func (db *DB) DeleteDelivery(ctx context.Context, id int64) error {
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM deliveries WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete delivery %d: %w", id, err)
+	}
+	return nil
+}
+
+// BlockChat records that the chat's user blocked the bot.
+func (db *DB) BlockChat(ctx context.Context, chatID int64, at time.Time) error {
+	_, err := db.sql.ExecContext(ctx, `INSERT INTO blocked_chats (chat_id, at) VALUES (?, ?)
+		ON CONFLICT (chat_id) DO UPDATE SET at = excluded.at`, chatID, at.UnixNano())
+	if err != nil {
+		return fmt.Errorf("block chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// ChatBlocked reports whether the chat's user blocked the bot and has not
+// written since.
+func (db *DB) ChatBlocked(ctx context.Context, chatID int64) (bool, error) {
+	blocked, err := db.exists(ctx, `SELECT 1 FROM blocked_chats WHERE chat_id = ?`, chatID)
+	if err != nil {
+		return false, fmt.Errorf("check chat %d blocked: %w", chatID, err)
+	}
+	return blocked, nil
+}
