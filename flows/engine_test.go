@@ -23,7 +23,9 @@ type harness struct {
 	now    time.Time
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness opens a seeded SQLite file and an engine on it; opts come after
+// the harness's own (secret, clock), so a test can add routes or limits.
+func newHarness(t *testing.T, opts ...flows.Option) *harness {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "flows.db"))
@@ -35,9 +37,10 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, now: t0}
-	h.engine = flows.New(db,
+	h.engine = flows.New(db, append([]flows.Option{
 		flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
-		flows.WithClock(func() time.Time { return h.now }))
+		flows.WithClock(func() time.Time { return h.now }),
+	}, opts...)...)
 	return h
 }
 

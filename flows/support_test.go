@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store"
-	"paydesk/store/sqlite"
 )
 
 // newSupportHarness is newHarness with a command /escalate <kind> <id> that
@@ -19,19 +17,7 @@ import (
 // do, and the chat linked to the demo customer 1.
 func newSupportHarness(t *testing.T, opts ...flows.Option) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "support.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.SeedDemo(ctx, t0); err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, db: db, now: t0}
-	opts = append([]flows.Option{
-		flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
-		flows.WithClock(func() time.Time { return h.now }),
+	h := newHarness(t, append([]flows.Option{
 		flows.WithRoutes(func(r *flows.Router) {
 			r.Command("escalate", func(c *flows.Conv) error {
 				kind, id, _ := strings.Cut(c.Event.Args, " ")
@@ -43,8 +29,7 @@ func newSupportHarness(t *testing.T, opts ...flows.Option) *harness {
 				return err
 			})
 		}),
-	}, opts...)
-	h.engine = flows.New(db, opts...)
+	}, opts...)...)
 	h.do(contact("+77010000001", chat))
 	return h
 }

@@ -3,7 +3,6 @@ package storetest
 import (
 	"errors"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,36 +61,12 @@ func testDisputes(t *testing.T, s store.Store) {
 
 // testDisputeRace: a double tap on two replicas records one dispute.
 func testDisputeRace(t *testing.T, s store.Store) {
-	const n = 8
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		ids     = map[int64]bool{}
-		creates int
-	)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d := fixtureDispute()
-			d.Text = string(rune('a' + i))
-			got, created, err := s.CreateDispute(t.Context(), d)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			ids[got.ID] = true
-			if created {
-				creates++
-			}
-		}()
-	}
-	wg.Wait()
-	if len(ids) != 1 || creates != 1 {
-		t.Fatalf("%d concurrent creates: disputes %v, %d created; want one", n, ids, creates)
-	}
+	createdOnce(t, "disputes", 8, func(i int) (int64, bool, error) {
+		d := fixtureDispute()
+		d.Text = string(rune('a' + i))
+		got, created, err := s.CreateDispute(t.Context(), d)
+		return got.ID, created, err
+	})
 }
 
 func testDisputeReminders(t *testing.T, s store.Store) {

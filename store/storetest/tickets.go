@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -68,32 +67,8 @@ func testTickets(t *testing.T, s store.Store) {
 
 // testTicketRace: a double tap on two replicas opens one ticket.
 func testTicketRace(t *testing.T, s store.Store) {
-	const n = 8
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		ids     = map[int64]bool{}
-		creates int
-	)
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			tk, created, err := s.OpenTicket(t.Context(), newTicket(2, 102, "support"))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			ids[tk.ID] = true
-			if created {
-				creates++
-			}
-		}()
-	}
-	wg.Wait()
-	if len(ids) != 1 || creates != 1 {
-		t.Fatalf("%d concurrent opens: tickets %v, %d created; want one", n, ids, creates)
-	}
+	createdOnce(t, "ticket opens", 8, func(int) (int64, bool, error) {
+		tk, created, err := s.OpenTicket(t.Context(), newTicket(2, 102, "support"))
+		return tk.ID, created, err
+	})
 }
