@@ -137,6 +137,12 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	}
 	api.PushUpdate(telegramtest.CommandUpdate(chat, chat, "ru", "/menu"))
 	sent(5)
+	// The reply goes out from the chat's sender as soon as the update is
+	// committed; the poller confirms the offset with its next getUpdates,
+	// which may come a moment later. Wait for it before stopping.
+	for deadline := time.Now().Add(30 * time.Second); api.Confirmed() < 5 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	p.stop(t)
 
 	var texts []string
