@@ -140,7 +140,7 @@ func TestInteractiveRepliesGoBeforeNudges(t *testing.T) {
 	var out flows.Outcome
 	for i := range int64(nudges) {
 		out.Replies = append(out.Replies, flows.Reply{ChatID: 7000 + i, Lang: "en",
-			Screen: flows.Screen{Body: []locales.Msg{locales.M("common.soon")}}})
+			Screen: flows.Screen{Body: []locales.Msg{locales.M("menu.title")}}})
 	}
 	ticks.set(out)
 	if err := r.bot.Tick(t.Context()); err != nil {

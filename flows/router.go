@@ -78,6 +78,4 @@ func registerAll(r *Router) {
 
 	// support handoff (issue 7)
 	registerSupport(r)
-
-	registerPending(r) // last: fills the entries no flow registered
 }
