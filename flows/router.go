@@ -67,15 +67,9 @@ func registerAll(r *Router) {
 	registerLink(r)
 	registerLanguage(r)
 
-	// withdrawal (issue 4)
+	// The flows of the main menu.
 	registerWithdrawal(r)
-
-	// transfer cancellation (issue 5)
 	registerTransfer(r)
-
-	// dispute (issue 6)
 	registerDispute(r)
-
-	// support handoff (issue 7)
 	registerSupport(r)
 }

@@ -75,21 +75,12 @@ type Store interface {
 	Ledger
 	Updates
 	Tickets
-	// Telegram I/O (issue 3)
-	Journal
-	BlockedChats
-	// withdrawal escalations (issue 4)
-	Escalations
-
-	// cancellation requests (issue 5)
+	Journal      // Telegram I/O: an update's effects and replies committed at once
+	BlockedChats // chats whose user blocked the bot
+	Escalations  // withdrawal nudges, claimed once
 	Cancellations
-
-	// disputes (issue 6)
 	Disputes
-
-	// support handoff (issue 7)
-	Support
-
+	Support // topics, assignment, the exchanges on a case card
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error
