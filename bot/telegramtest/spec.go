@@ -1,23 +1,23 @@
 package telegramtest
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 )
 
-// specEnv names the environment variable that points at api.json, for runs
-// where the repository does not sit beside the shared/ directory.
+// specEnv names the environment variable that points at another api.json
+// (a newer Bot API, say); by default the embedded copy is used.
 const specEnv = "PAYDESK_BOT_API_SPEC"
 
-// specRel is where api.json lives relative to some ancestor of the working
-// directory: the worktree layout has shared/ beside the repo, and tests run
-// in package directories below it.
-const specRel = "shared/telegram-bot-api/api.json"
+// embeddedSpec is the Bot API 10.1 description (botapi/, MIT licence), part
+// of the repository so that a bare clone runs its own tests.
+//
+//go:embed botapi/api.json
+var embeddedSpec []byte
 
 // spec is the part of the Bot API description the fake checks against.
 type spec struct {
@@ -64,57 +64,23 @@ func apiSpec() (*spec, error) {
 }
 
 func loadSpec() (*spec, error) {
-	path, looked := findSpec()
-	if path == "" {
-		return nil, fmt.Errorf("telegramtest: Bot API spec not found; set %s or put the repo beside shared/ (looked at: %s)",
-			specEnv, strings.Join(looked, ", "))
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("telegramtest: read Bot API spec: %w", err)
+	data, source := embeddedSpec, "embedded botapi/api.json"
+	if p := os.Getenv(specEnv); p != "" {
+		var err error
+		if data, err = os.ReadFile(p); err != nil {
+			return nil, fmt.Errorf("telegramtest: read Bot API spec from %s: %w", specEnv, err)
+		}
+		source = p
 	}
 	var s spec
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("telegramtest: parse Bot API spec %s: %w", path, err)
+		return nil, fmt.Errorf("telegramtest: parse Bot API spec %s: %w", source, err)
 	}
 	if len(s.Methods) == 0 || len(s.Types) == 0 {
-		return nil, fmt.Errorf("telegramtest: Bot API spec %s has no methods or types", path)
+		return nil, fmt.Errorf("telegramtest: Bot API spec %s has no methods or types", source)
 	}
 	s.index()
 	return &s, nil
-}
-
-// findSpec returns the spec path and, when it finds none, every place it tried.
-func findSpec() (string, []string) {
-	var looked []string
-	if p := os.Getenv(specEnv); p != "" {
-		if fileExists(p) {
-			return p, nil
-		}
-		looked = append(looked, specEnv+"="+p)
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", append(looked, "working directory: "+err.Error())
-	}
-	for {
-		// Walking up also covers CI, where shared/ sits beside the repo root.
-		candidate := filepath.Join(dir, specRel)
-		if fileExists(candidate) {
-			return candidate, nil
-		}
-		looked = append(looked, candidate)
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", looked
-		}
-		dir = parent
-	}
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
 }
 
 // constantRe finds the fixed value in descriptions like

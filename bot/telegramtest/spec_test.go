@@ -1,27 +1,6 @@
 package telegramtest
 
-import (
-	"path/filepath"
-	"strings"
-	"testing"
-)
-
-func TestFindSpecSaysWhereItLooked(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	missing := filepath.Join(dir, "nowhere", "api.json")
-	t.Setenv(specEnv, missing)
-	path, looked := findSpec()
-	if path != "" {
-		t.Fatalf("found %s in an empty temp dir", path)
-	}
-	all := strings.Join(looked, "\n")
-	for _, want := range []string{missing, filepath.Join(dir, specRel), filepath.Join("/", specRel)} {
-		if !strings.Contains(all, want) {
-			t.Errorf("looked at %q, want it to mention %s", looked, want)
-		}
-	}
-}
+import "testing"
 
 func TestSpecLoaded(t *testing.T) {
 	sp, err := apiSpec()
@@ -37,5 +16,12 @@ func TestSpecLoaded(t *testing.T) {
 	}
 	if got := sp.Types["BotCommandScopeChat"].fieldsByName["type"].constant; got != "chat" {
 		t.Errorf("BotCommandScopeChat.type constant = %q, want chat", got)
+	}
+}
+
+func TestSpecOverrideMustExist(t *testing.T) {
+	t.Setenv(specEnv, t.TempDir()+"/nowhere.json")
+	if _, err := loadSpec(); err == nil {
+		t.Fatal("loadSpec with a missing override succeeded; want an error naming it")
 	}
 }
