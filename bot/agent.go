@@ -35,7 +35,7 @@ func (b *Bot) handleAgent(ctx context.Context, m *models.Message) error {
 	if m.From == nil || m.From.IsBot || !m.IsTopicMessage || m.MessageThreadID == 0 || isServiceMessage(m) {
 		return nil
 	}
-	t, err := b.engine.Store().TicketByTopic(ctx, int64(m.MessageThreadID))
+	t, err := b.engine.State().TicketByTopic(ctx, int64(m.MessageThreadID))
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}

@@ -44,7 +44,7 @@ type API interface {
 // Bot answers updates.
 type Bot struct {
 	api     API
-	st      store.Store
+	st      store.State
 	engine  *flows.Engine
 	ticker  Ticker // nil: the engine's jobs
 	locales *locales.Bundle
@@ -89,8 +89,9 @@ func WithLimits(l Limits) Option { return func(b *Bot) { b.limits = l } }
 // WithRetry sets the outbox's retry policy (default DefaultRetry).
 func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 
-// New builds the adapter and the flows engine over st.
-func New(api API, st store.Store, bundle *locales.Bundle, opts ...Option) *Bot {
+// New builds the adapter and the flows engine over the bot's State and the
+// payments Ledger.
+func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, opts ...Option) *Bot {
 	b := &Bot{api: api, st: st, locales: bundle, log: slog.Default(), clock: realClock{},
 		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(),
 		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{}}
@@ -98,7 +99,7 @@ func New(api API, st store.Store, bundle *locales.Bundle, opts ...Option) *Bot {
 	for _, o := range opts {
 		o(b)
 	}
-	b.engine = flows.New(deferredStore{st}, append([]flows.Option{flows.WithLogger(b.log)}, b.flowOpts...)...)
+	b.engine = flows.New(deferredState{st}, ledger, append([]flows.Option{flows.WithLogger(b.log)}, b.flowOpts...)...)
 	b.outbox = NewOutbox(b.clock, b.limits, b.retry, b.log, b.blocked)
 	return b
 }

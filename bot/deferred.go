@@ -9,13 +9,13 @@ import (
 	"paydesk/store"
 )
 
-// deferredStore is the store the flows engine sees. While an update is
+// deferredState is the State the flows engine sees. While an update is
 // handled (its context carries a pendingSaves), session saves are held
 // back and applied by CommitUpdate together with the update's mark and its
 // replies, so an update's effects are all or nothing. Outside an update
-// (ticks, tools) it is the plain store.
-type deferredStore struct {
-	store.Store
+// (ticks, tools) it is the plain State.
+type deferredState struct {
+	store.State
 }
 
 type pendingKey struct{}
@@ -39,7 +39,7 @@ func pendingFrom(ctx context.Context) *pendingSaves {
 }
 
 // Session reads a session this update saved, else the stored one.
-func (s deferredStore) Session(ctx context.Context, chatID int64) (store.Session, error) {
+func (s deferredState) Session(ctx context.Context, chatID int64) (store.Session, error) {
 	if p := pendingFrom(ctx); p != nil {
 		p.mu.Lock()
 		held, ok := p.sessions[chatID]
@@ -51,15 +51,15 @@ func (s deferredStore) Session(ctx context.Context, chatID int64) (store.Session
 			return out, nil
 		}
 	}
-	return s.Store.Session(ctx, chatID)
+	return s.State.Session(ctx, chatID)
 }
 
 // SaveSession holds the save until the update commits. A second save of
 // the same chat keeps the version the first was based on.
-func (s deferredStore) SaveSession(ctx context.Context, sess *store.Session) error {
+func (s deferredState) SaveSession(ctx context.Context, sess *store.Session) error {
 	p := pendingFrom(ctx)
 	if p == nil {
-		return s.Store.SaveSession(ctx, sess)
+		return s.State.SaveSession(ctx, sess)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -18,7 +18,7 @@ import (
 // panicStore panics when the engine loads one chat's session, as a bug in
 // a flow would.
 type panicStore struct {
-	store.Store
+	store.State
 	chat int64
 }
 
@@ -26,11 +26,11 @@ func (p panicStore) Session(ctx context.Context, chat int64) (store.Session, err
 	if chat == p.chat {
 		panic("flow bug")
 	}
-	return p.Store.Session(ctx, chat)
+	return p.State.Session(ctx, chat)
 }
 
 func TestPanicGetsAnApologyAndTheBotGoesOn(t *testing.T) {
-	r := newRig(t, rigConfig{wrap: func(s store.Store) store.Store { return panicStore{s, 601} }})
+	r := newRig(t, rigConfig{wrap: func(s store.State) store.State { return panicStore{s, 601} }})
 	for i, tc := range []struct {
 		lang, apology string
 	}{
@@ -204,7 +204,7 @@ func TestRepliesLeftBehindAreResent(t *testing.T) {
 // commitFails fails the first CommitUpdate, as a crash or an unreachable
 // store between running the flow and committing it would.
 type commitFails struct {
-	store.Store
+	store.State
 	failed bool
 }
 
@@ -213,13 +213,13 @@ func (c *commitFails) CommitUpdate(ctx context.Context, u *store.UpdateCommit) (
 		c.failed = true
 		return false, context.DeadlineExceeded
 	}
-	return c.Store.CommitUpdate(ctx, u)
+	return c.State.CommitUpdate(ctx, u)
 }
 
 // TestUpdateThatFailsToCommitLeavesNoTrace: the flow ran, the commit did
 // not; the redelivered update is handled from the untouched session.
 func TestUpdateThatFailsToCommitLeavesNoTrace(t *testing.T) {
-	r := newRig(t, rigConfig{wrap: func(s store.Store) store.Store { return &commitFails{Store: s} }})
+	r := newRig(t, rigConfig{wrap: func(s store.State) store.State { return &commitFails{State: s} }})
 	u := withID(telegramtest.CommandUpdate(608, 608, "en", "/start"), 1)
 	if resp := r.post(u, webhookSecret); resp.StatusCode != http.StatusInternalServerError {
 		t.Fatalf("failed commit: status %d, want 500", resp.StatusCode)

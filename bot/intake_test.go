@@ -128,7 +128,7 @@ func TestSameUpdateByWebhookAndPolling(t *testing.T) {
 // flakyStore fails UpdateHandled while failing is set, as a store that is
 // briefly unreachable.
 type flakyStore struct {
-	store.Store
+	store.State
 	failing atomic.Bool
 	tries   atomic.Int32
 }
@@ -138,13 +138,13 @@ func (f *flakyStore) UpdateHandled(ctx context.Context, id int64) (bool, error) 
 		f.tries.Add(1)
 		return false, errors.New("store unreachable")
 	}
-	return f.Store.UpdateHandled(ctx, id)
+	return f.State.UpdateHandled(ctx, id)
 }
 
 func TestPollingConfirmsOnlyHandledUpdates(t *testing.T) {
 	flaky := &flakyStore{}
 	flaky.failing.Store(true)
-	r := newRig(t, rigConfig{wrap: func(s store.Store) store.Store { flaky.Store = s; return flaky }})
+	r := newRig(t, rigConfig{wrap: func(s store.State) store.State { flaky.State = s; return flaky }})
 	id := r.api.PushUpdate(telegramtest.CommandUpdate(504, 504, "en", "/start"))
 	r.poll(t)
 	// It is tried, fails, and is fetched again: never confirmed meanwhile.

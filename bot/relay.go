@@ -127,7 +127,7 @@ func (b *Bot) ensureTopic(ctx context.Context, t store.Ticket, r flows.Relay) (t
 	if err != nil {
 		return 0, false, fmt.Errorf("create topic for ticket %d: %w", t.ID, err)
 	}
-	topic, err = b.engine.Store().SetTicketTopic(ctx, t.ID, int64(created.MessageThreadID))
+	topic, err = b.engine.State().SetTicketTopic(ctx, t.ID, int64(created.MessageThreadID))
 	if err != nil {
 		return 0, false, err
 	}

@@ -34,7 +34,7 @@ const (
 type rig struct {
 	api      *telegramtest.Server
 	db       *sqlite.DB
-	st       store.Store // what the bot was given (db, or a wrapper of it)
+	st       store.State // what the bot was given (db, or a wrapper of it)
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	webhook  http.Handler
@@ -45,7 +45,7 @@ type rig struct {
 type rigConfig struct {
 	api    *telegramtest.Server // nil: a new fake
 	dbPath string               // "": a new file
-	wrap   func(store.Store) store.Store
+	wrap   func(store.State) store.State
 	opts   []bot.Option
 }
 
@@ -65,7 +65,7 @@ func newRig(t *testing.T, cfg rigConfig) *rig {
 	if err := db.SeedDemo(t.Context(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	r.db, r.st, r.path = db, store.Store(db), cfg.dbPath
+	r.db, r.st, r.path = db, store.State(db), cfg.dbPath
 	if cfg.wrap != nil {
 		r.st = cfg.wrap(db)
 	}
@@ -79,7 +79,7 @@ func newRig(t *testing.T, cfg rigConfig) *rig {
 	}
 	log := slog.New(slog.NewTextHandler(r.logs, nil))
 	opts := append([]bot.Option{bot.WithLogger(log), bot.WithFlows(flows.WithSecret([]byte(testSecret)))}, cfg.opts...)
-	r.bot = bot.New(client, r.st, bundle, opts...)
+	r.bot = bot.New(client, r.st, db, bundle, opts...)
 	r.dispatch = bot.NewDispatcher(r.bot.HandleUpdate, 8, time.Minute)
 	r.webhook = (&bot.Webhook{Path: "/hook", Secret: webhookSecret, Dispatch: r.dispatch, Ready: db.Ping, Log: log}).Handler()
 	t.Cleanup(func() {

@@ -91,7 +91,7 @@ func (r *supportRig) start() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.bot = bot.New(api, db, bundle, bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...))
+	r.bot = bot.New(api, db, db, bundle, bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...))
 	r.t.Cleanup(func() { r.bot.Close(context.Background()) })
 }
 

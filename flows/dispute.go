@@ -61,7 +61,7 @@ func loadReturn(c *Conv, r store.ReturnRequest) (returnView, error) {
 	if r.Status != store.ReturnRefused && r.Status != store.ReturnDisputed {
 		return v, nil
 	}
-	d, err := c.Store().DisputeOf(c.Context(), r.ID)
+	d, err := c.Ledger().DisputeOf(c.Context(), r.ID)
 	switch {
 	case err == nil:
 		v.dispute = &d
@@ -75,7 +75,7 @@ func loadReturn(c *Conv, r store.ReturnRequest) (returnView, error) {
 // does not exist or is another customer's is refused like a forged button,
 // and nothing changes.
 func withReturn(c *Conv, id int64, fn func(returnView) error) error {
-	r, err := c.Store().ReturnRequest(c.Context(), id)
+	r, err := c.Ledger().ReturnRequest(c.Context(), id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (c.Customer == nil || r.CustomerID != c.Customer.ID)) {
 		c.Log().Warn("refused button", "chat", c.Event.ChatID, "reason", "not the customer's return request", "return_request", id)
 		return refuseButton(c)
@@ -93,7 +93,7 @@ func withReturn(c *Conv, id int64, fn func(returnView) error) error {
 // showReturns lists the customer's return requests, newest first.
 func showReturns(c *Conv, _ Action) error {
 	c.Leave()
-	list, err := c.Store().ReturnRequests(c.Context(), c.Customer.ID)
+	list, err := c.Ledger().ReturnRequests(c.Context(), c.Customer.ID)
 	if err != nil {
 		return fmt.Errorf("list return requests of customer %d: %w", c.Customer.ID, err)
 	}

@@ -169,7 +169,7 @@ func disputeConfirm(c *Conv, a Action) error {
 			Status:          store.DisputeUnderReview,
 			CreatedAt:       c.Now,
 		}
-		got, created, err := c.Store().CreateDispute(c.Context(), d)
+		got, created, err := c.Ledger().CreateDispute(c.Context(), c.OpKey("dispute", v.r.ID), d)
 		if err != nil {
 			return fmt.Errorf("dispute return request %d: %w", v.r.ID, err)
 		}

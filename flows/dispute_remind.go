@@ -8,47 +8,64 @@ import (
 	"paydesk/store"
 )
 
-// remindBatch bounds how many reminders one tick sends; the rest wait for
-// the next tick.
-const remindBatch = 100
+// remindBatch bounds how many reminders one tick sends, and remindPage how
+// many refusals one ledger call returns; the rest wait for the next tick.
+const (
+	remindBatch = 100
+	remindPage  = 200
+)
 
 // remindDisputes reminds customers of refusals with DisputeReminderLead or
-// less left to dispute. Each reminder is recorded before it is returned, so
-// a second tick, or another replica ticking at once, does not send it again.
-// Only customers with a linked chat are listed; one who links a chat later
-// within the window still gets the reminder.
+// less left to dispute. Each reminder is claimed (State) before it is
+// returned, so a second tick, or another replica ticking at once, does not
+// send it again. The ledger lists the undisputed refusals of the window;
+// the State knows which customers have a chat to be reminded in, so one who
+// links a chat later within the window still gets the reminder.
 func remindDisputes(t *Tick) error {
 	ctx := t.Context()
-	due, err := t.Store().RefusalsToRemind(ctx, t.Now.Add(-DisputeWindow), t.Now.Add(DisputeReminderLead-DisputeWindow), remindBatch)
-	if err != nil {
-		return err
-	}
 	var errs []error
-	for _, r := range due {
-		if err := remindDispute(t, r); err != nil {
-			errs = append(errs, fmt.Errorf("remind of return request %d: %w", r.ID, err))
+	sent := 0
+	for after := int64(0); sent < remindBatch; {
+		page, err := t.Ledger().UndisputedRefusals(ctx, t.Now.Add(-DisputeWindow), t.Now.Add(DisputeReminderLead-DisputeWindow), after, remindPage)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
 		}
+		for _, r := range page {
+			ok, err := remindDispute(t, r)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("remind of return request %d: %w", r.ID, err))
+			}
+			if ok {
+				sent++
+			}
+		}
+		if len(page) < remindPage {
+			break
+		}
+		after = page[len(page)-1].ID
 	}
 	return errors.Join(errs...)
 }
 
-func remindDispute(t *Tick, r store.ReturnRequest) error {
+// remindDispute reminds the customer of one refusal unless they have no
+// chat or were reminded already; sent reports whether it did.
+func remindDispute(t *Tick, r store.ReturnRequest) (sent bool, err error) {
 	ctx := t.Context()
-	chats, err := t.Store().ChatsOf(ctx, r.CustomerID)
+	chats, err := t.State().ChatsOf(ctx, r.CustomerID)
 	if err != nil || len(chats) == 0 {
-		return err
+		return false, err
 	}
-	cust, err := t.Store().Customer(ctx, r.CustomerID)
+	cust, err := t.Ledger().Customer(ctx, r.CustomerID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	first, err := t.Store().ClaimNudge(ctx, store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: r.ID, Stage: string(store.ReturnRefused), At: t.Now})
+	first, err := t.State().ClaimNudge(ctx, store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: r.ID, Stage: string(store.ReturnRefused), At: t.Now})
 	if err != nil || !first {
-		return err
+		return false, err
 	}
 	chat := chats[0] // the most recently active
 	deadline := DisputeDeadline(r)
-	t.Send(chat, LangOf(ctx, t.Store(), chat, cust), Screen{
+	t.Send(chat, LangOf(ctx, t.State(), chat, cust), Screen{
 		Body: []Msg{M("dispute.reminder", "Order", r.OrderNo, "Item", r.Item,
 			"Deadline", locales.DateTime{T: deadline, Loc: cust.Location()}, "Left", disputeTimeLeft(deadline.Sub(t.Now)))},
 		Inline: [][]Button{
@@ -57,5 +74,5 @@ func remindDispute(t *Tick, r store.ReturnRequest) error {
 		},
 	})
 	t.Log().Info("dispute reminder", "chat", chat, "return_request", r.ID)
-	return nil
+	return true, nil
 }

@@ -57,7 +57,7 @@ func (h *restartable) restart() {
 	}
 	h.t.Cleanup(func() { db.Close() })
 	h.db = db
-	h.engine = flows.New(db,
+	h.engine = flows.New(db, db,
 		flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return h.now }))
 }
@@ -488,7 +488,7 @@ func TestDisputeReminder(t *testing.T) {
 
 	// Tereza links a chat and disputes at once: she gets no reminder.
 	h.do(flows.Event{Kind: flows.EventContact, ChatID: chat + 2, UserID: chat + 2, Contact: &flows.Contact{Phone: phones[2], UserID: chat + 2}})
-	if _, _, err := h.db.CreateDispute(context.Background(), store.Dispute{ReturnRequestID: terezaRefused, Reason: "other", Text: "x",
+	if _, _, err := h.db.CreateDispute(context.Background(), "test-dispute", store.Dispute{ReturnRequestID: terezaRefused, Reason: "other", Text: "x",
 		Status: store.DisputeUnderReview, CreatedAt: h.now}); err != nil {
 		t.Fatal(err)
 	}

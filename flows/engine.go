@@ -21,10 +21,12 @@ import (
 // DefaultSessionTTL is how long an unfinished step waits for the customer.
 const DefaultSessionTTL = 24 * time.Hour
 
-// Engine runs flows over a store. It is safe for concurrent use; the caller
-// (bot/) guarantees that events of one chat arrive one at a time.
+// Engine runs flows over the bot's State and the payments Ledger. It is
+// safe for concurrent use; the caller (bot/) guarantees that events of one
+// chat arrive one at a time.
 type Engine struct {
-	store   store.Store
+	state   store.State
+	ledger  store.Ledger
 	now     func() time.Time
 	signer  signer
 	linkKey []byte
@@ -54,9 +56,10 @@ func WithSessionTTL(d time.Duration) Option { return func(e *Engine) { e.ttl = d
 func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
 
 // New builds an Engine with every flow registered.
-func New(st store.Store, opts ...Option) *Engine {
+func New(state store.State, ledger store.Ledger, opts ...Option) *Engine {
 	e := &Engine{
-		store:  st,
+		state:  state,
+		ledger: ledger,
 		now:    time.Now,
 		ttl:    DefaultSessionTTL,
 		log:    slog.Default(),
@@ -88,7 +91,7 @@ func (e *Engine) LinkToken(id store.CustomerID, ttl time.Duration) string {
 // no effect on the session and may be retried (store unavailable, or another
 // replica saved the chat in between).
 func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
-	sess, err := e.store.Session(ctx, ev.ChatID)
+	sess, err := e.state.Session(ctx, ev.ChatID)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("load session %d: %w", ev.ChatID, err)
 	}
@@ -98,7 +101,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	}
 	c.Lang = sess.Lang(locales.Match(ev.LanguageCode))
 	if sess.CustomerID != 0 {
-		cust, err := e.store.Customer(ctx, sess.CustomerID)
+		cust, err := e.ledger.Customer(ctx, sess.CustomerID)
 		switch {
 		case err == nil:
 			c.Customer = &cust
@@ -116,7 +119,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return Outcome{}, err
 	}
 	sess.UpdatedAt = c.Now
-	if err := e.store.SaveSession(ctx, &sess); err != nil {
+	if err := e.state.SaveSession(ctx, &sess); err != nil {
 		return Outcome{}, fmt.Errorf("save session %d: %w", ev.ChatID, err)
 	}
 	e.recordExchanges(c)
@@ -186,11 +189,22 @@ type Conv struct {
 // Context is the event's context.
 func (c *Conv) Context() context.Context { return c.ctx }
 
-// Store is the store the engine runs on.
-func (c *Conv) Store() store.Store { return c.e.store }
+// State is what the bot keeps: sessions, nudge claims, tickets.
+func (c *Conv) State() store.State { return c.e.state }
+
+// Ledger is the payments backend's data and writes.
+func (c *Conv) Ledger() store.Ledger { return c.e.ledger }
 
 // Log is the engine's logger.
 func (c *Conv) Log() *slog.Logger { return c.e.log }
+
+// OpKey is the idempotency key of a ledger write this event makes about
+// object id: the same for a redelivered update and for a double tap on the
+// same button (one chat, one bot message, one operation), different for a
+// press on another message.
+func (c *Conv) OpKey(op string, id int64) string {
+	return fmt.Sprintf("%s:%d:chat%d:msg%d", op, id, c.Event.ChatID, c.Event.MessageID)
+}
 
 // Show answers in this chat.
 func (c *Conv) Show(s Screen) {
@@ -198,8 +212,14 @@ func (c *Conv) Show(s Screen) {
 }
 
 // Send shows a screen in another chat, in that chat's language.
-func (c *Conv) Send(chatID int64, lang string, s Screen) {
-	c.out.Replies = append(c.out.Replies, Reply{ChatID: chatID, Lang: lang, Screen: s})
+func (c *Conv) Send(chatID int64, lang string, s Screen) { c.SendOnce("", chatID, lang, s) }
+
+// SendOnce shows a screen in another chat at most once per key (see
+// Reply.Key): what an effect owes another chat, owed again each time the
+// flow sees the effect, so that a lost commit or a second replica loses
+// nothing and doubles nothing.
+func (c *Conv) SendOnce(key string, chatID int64, lang string, s Screen) {
+	c.out.Replies = append(c.out.Replies, Reply{ChatID: chatID, Lang: lang, Screen: s, Key: key})
 }
 
 // Toast sets the short notice shown over the chat when a button was pressed.
@@ -244,4 +264,41 @@ func (c *Conv) Loc() *time.Location {
 		return time.UTC
 	}
 	return c.Customer.Location()
+}
+
+// Settle is for a renderer without a journal of its own (the terminal demo,
+// tests): it drops from out the keyed replies (Reply.Key) owed before and
+// records the keys of the rest, as the bot's commit does. The bot must not
+// call it: its CommitUpdate does the same in the update's own transaction.
+func (e *Engine) Settle(ctx context.Context, out *Outcome) error {
+	var keyed []store.Delivery
+	for _, r := range out.Replies {
+		if r.Key != "" {
+			keyed = append(keyed, store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Key: r.Key})
+		}
+	}
+	if len(keyed) == 0 {
+		return nil
+	}
+	now := e.now()
+	c := &store.UpdateCommit{At: now, Deliveries: keyed, LeaseUntil: now}
+	if _, err := e.state.CommitUpdate(ctx, c); err != nil {
+		return fmt.Errorf("settle keyed replies: %w", err)
+	}
+	fresh := map[string]bool{}
+	for _, d := range c.Deliveries {
+		fresh[d.Key] = true
+		if err := e.state.DeleteDelivery(ctx, d.ID); err != nil { // nobody sends it: the caller shows it
+			return fmt.Errorf("settle keyed replies: %w", err)
+		}
+	}
+	kept := out.Replies[:0]
+	for _, r := range out.Replies {
+		if r.Key == "" || fresh[r.Key] {
+			kept = append(kept, r)
+			delete(fresh, r.Key) // a key owed twice in one outcome is shown once
+		}
+	}
+	out.Replies = kept
+	return nil
 }

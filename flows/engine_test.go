@@ -37,7 +37,7 @@ func newHarness(t *testing.T, opts ...flows.Option) *harness {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, db: db, now: t0}
-	h.engine = flows.New(db, append([]flows.Option{
+	h.engine = flows.New(db, db, append([]flows.Option{
 		flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return h.now }),
 	}, opts...)...)
@@ -55,6 +55,9 @@ func (h *harness) do(ev flows.Event) flows.Outcome {
 		ev.LanguageCode = "en"
 	}
 	out, err := h.engine.Handle(context.Background(), ev)
+	if err == nil {
+		err = h.engine.Settle(context.Background(), &out)
+	}
 	if err != nil {
 		h.t.Fatalf("%s event: %v", ev.Kind, err)
 	}

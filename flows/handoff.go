@@ -55,7 +55,7 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	}
 	created := reopened
 	if !reopened {
-		t, created, err = c.Store().OpenTicket(c.Context(), store.Ticket{
+		t, created, err = c.State().OpenTicket(c.Context(), store.Ticket{
 			CustomerID: c.Customer.ID,
 			ChatID:     c.Event.ChatID,
 			Subject:    subject,
@@ -97,14 +97,14 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 // reopenForHandoff reopens the customer's ticket about subject if an agent
 // closed it within the reopen window.
 func reopenForHandoff(c *Conv, subject string) (store.Ticket, bool, error) {
-	t, err := c.Store().LastClosedTicket(c.ctx, c.Customer.ID, c.Event.ChatID, subject)
+	t, err := c.State().LastClosedTicket(c.ctx, c.Customer.ID, c.Event.ChatID, subject)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (c.Now.Sub(t.ClosedAt) > ReopenWindow || t.ChatID != c.Event.ChatID)) {
 		return store.Ticket{}, false, nil
 	}
 	if err != nil {
 		return store.Ticket{}, false, fmt.Errorf("last ticket %s of customer %d: %w", subject, c.Customer.ID, err)
 	}
-	switch err := c.Store().ReopenTicket(c.ctx, t.ID); {
+	switch err := c.State().ReopenTicket(c.ctx, t.ID); {
 	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrNotFound):
 		return store.Ticket{}, false, nil // another one is open: OpenTicket finds it
 	case err != nil:

@@ -59,7 +59,7 @@ func linkByContact(c *Conv) error {
 		return nil
 	}
 	phone := store.NormalizePhone(ct.Phone)
-	cust, err := c.Store().CustomerByPhone(c.Context(), phone)
+	cust, err := c.Ledger().CustomerByPhone(c.Context(), phone)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Log().Info("link refused", "chat", c.Event.ChatID, "reason", "unknown phone")
 		s := Text("link.not_found")
@@ -87,7 +87,7 @@ func linkByToken(c *Conv, token string) error {
 		c.Show(withMenu(c, Text(msg)))
 		return nil
 	}
-	cust, err := c.Store().Customer(c.Context(), id)
+	cust, err := c.Ledger().Customer(c.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Show(withMenu(c, Text("link.token_invalid")))
 		return nil

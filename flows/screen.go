@@ -42,6 +42,10 @@ type Reply struct {
 	ChatID int64
 	Lang   string
 	Screen Screen
+	// Key makes the reply once-only (store.Delivery.Key): a message owed to
+	// another chat because of an effect, keyed by the effect and the chat,
+	// so the flow can owe it each time it sees the effect.
+	Key string
 }
 
 // Outcome is everything one event produced: screens for this chat and

@@ -96,7 +96,7 @@ func (c *Conv) note(t store.Ticket, m ...Msg) { c.relay(Relay{Kind: RelayNote, T
 // customer writes again. It leaves every other event to the flows.
 func supportIntercept(c *Conv) (bool, error) {
 	ev := c.Event
-	t, err := c.Store().OpenTicketOfChat(c.ctx, ev.ChatID)
+	t, err := c.State().OpenTicketOfChat(c.ctx, ev.ChatID)
 	switch {
 	case err == nil:
 		c.unrecorded = true
@@ -141,7 +141,7 @@ func inTicket(c *Conv, t store.Ticket) error {
 
 // leaveSupport closes the ticket because the customer went back to the bot.
 func leaveSupport(c *Conv, t store.Ticket) error {
-	if err := c.Store().CloseTicketBy(c.ctx, t.ID, c.Now, store.ClosedByCustomer); err != nil {
+	if err := c.State().CloseTicketBy(c.ctx, t.ID, c.Now, store.ClosedByCustomer); err != nil {
 		return fmt.Errorf("leave ticket %d: %w", t.ID, err)
 	}
 	c.Log().Info("customer left support", "chat", t.ChatID, "ticket", t.ID)
@@ -160,7 +160,7 @@ func reopenByMessage(c *Conv) (bool, error) {
 	if !(ev.input() || ev.Kind == EventOther) || c.Session.Flow != "" {
 		return false, nil
 	}
-	t, by, err := c.Store().LastClosedTicketOfChat(c.ctx, ev.ChatID)
+	t, by, err := c.State().LastClosedTicketOfChat(c.ctx, ev.ChatID)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -170,7 +170,7 @@ func reopenByMessage(c *Conv) (bool, error) {
 	if by != store.ClosedByAgent || c.Now.Sub(t.ClosedAt) > ReopenWindow {
 		return false, nil
 	}
-	switch err := c.Store().ReopenTicket(c.ctx, t.ID); {
+	switch err := c.State().ReopenTicket(c.ctx, t.ID); {
 	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrNotFound):
 		return false, nil // another ticket about it is open, or a race reopened it
 	case err != nil:
@@ -215,7 +215,7 @@ func waitLine(c *Conv) Msg {
 // rate stores the customer's rating of a closed ticket of this chat.
 func rate(c *Conv, a Action) error {
 	n := int(a.Arg(1))
-	t, err := c.Store().Ticket(c.ctx, a.Arg(0))
+	t, err := c.State().Ticket(c.ctx, a.Arg(0))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.ChatID != c.Event.ChatID) || n < 1 || n > 5 {
 		c.Log().Warn("refused button", "chat", c.Event.ChatID, "reason", "rating of a foreign ticket", "ticket", a.Arg(0))
 		return refuseButton(c)
@@ -223,7 +223,7 @@ func rate(c *Conv, a Action) error {
 	if err != nil {
 		return fmt.Errorf("load ticket %d: %w", a.Arg(0), err)
 	}
-	if err := c.Store().RateTicket(c.ctx, t.ID, n); errors.Is(err, store.ErrNotFound) {
+	if err := c.State().RateTicket(c.ctx, t.ID, n); errors.Is(err, store.ErrNotFound) {
 		return refuseButton(c) // reopened meanwhile: it is rated when it closes again
 	} else if err != nil {
 		return err

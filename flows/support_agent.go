@@ -74,7 +74,7 @@ type agentConv struct {
 // Agent runs one agent event. Members of the support group only: anyone
 // else is told so in the topic and changes nothing.
 func (e *Engine) Agent(ctx context.Context, ev AgentEvent) (Outcome, error) {
-	t, err := e.store.Ticket(ctx, ev.TicketID)
+	t, err := e.state.Ticket(ctx, ev.TicketID)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("agent event: %w", err)
 	}
@@ -130,7 +130,7 @@ func closeTicket(a *agentConv) error {
 }
 
 func (a *agentConv) closeAs(by store.TicketCloser) error {
-	if err := a.e.store.CloseTicketBy(a.ctx, a.t.ID, a.Now, by); err != nil {
+	if err := a.e.state.CloseTicketBy(a.ctx, a.t.ID, a.Now, by); err != nil {
 		return fmt.Errorf("close ticket %d: %w", a.t.ID, err)
 	}
 	a.t.Status, a.t.ClosedAt = store.TicketClosed, a.Now
@@ -186,11 +186,11 @@ func assign(a *agentConv) error {
 		a.note(a.t, M("support.agent.assign_usage"))
 		return nil
 	}
-	before, err := a.e.store.TicketAssignee(a.ctx, a.t.ID)
+	before, err := a.e.state.TicketAssignee(a.ctx, a.t.ID)
 	if err != nil {
 		return err
 	}
-	if err := a.e.store.AssignTicket(a.ctx, a.t.ID, to); err != nil {
+	if err := a.e.state.AssignTicket(a.ctx, a.t.ID, to); err != nil {
 		return err
 	}
 	name, err := a.e.topicName(a.ctx, a.t)

@@ -28,7 +28,7 @@ type Describer func(d CardContext, id int64) ([]Msg, error)
 // and the moment the card is made.
 type CardContext struct {
 	Ctx      context.Context
-	Store    store.Store
+	Ledger   store.Ledger
 	Customer store.Customer
 	Now      time.Time
 }
@@ -50,8 +50,8 @@ func registerDescribers(r *Router) {
 	}
 }
 
-// Store is the engine's store, for the adapter's topic mapping.
-func (e *Engine) Store() store.Store { return e.store }
+// State is the engine's State, for the adapter's topic mapping.
+func (e *Engine) State() store.State { return e.state }
 
 // TopicOpening is what a ticket's new topic is named and first shows.
 func (e *Engine) TopicOpening(ctx context.Context, t store.Ticket) (name string, card []Msg, err error) {
@@ -68,7 +68,7 @@ const maxTopicName = 128
 // topicName names a ticket's topic with its number, the customer's language
 // and the subject, and who has it: "#12 · RU · withdrawal:201 · @anna".
 func (e *Engine) topicName(ctx context.Context, t store.Ticket) (string, error) {
-	a, err := e.store.TicketAssignee(ctx, t.ID)
+	a, err := e.state.TicketAssignee(ctx, t.ID)
 	if err != nil {
 		return "", fmt.Errorf("name topic of ticket %d: %w", t.ID, err)
 	}
@@ -94,7 +94,7 @@ func cmpOr(s, def string) string {
 func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg, error) {
 	body := []Msg{M("support.card.title", "Ticket", TicketNo(t), "Subject", t.Subject)}
 	lang := M("lang." + cmpOr(t.Language, "en"))
-	cust, err := e.store.Customer(ctx, t.CustomerID)
+	cust, err := e.ledger.Customer(ctx, t.CustomerID)
 	switch {
 	case err == nil:
 		body = append(body, M("support.card.customer", "Name", cust.Name, "Account", fmt.Sprint(cust.ID),
@@ -112,7 +112,7 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 	if t.Reason != "" {
 		body = append(body, M("support.card.reason", "Reason", M(t.Reason)))
 	}
-	a, err := e.store.TicketAssignee(ctx, t.ID)
+	a, err := e.state.TicketAssignee(ctx, t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
 	}
@@ -136,7 +136,7 @@ func (e *Engine) describe(ctx context.Context, cust store.Customer, subject stri
 	if !ok || id == 0 {
 		return []Msg{M("support.card.general")}, nil
 	}
-	msgs, err := d(CardContext{Ctx: ctx, Store: e.store, Customer: cust, Now: now}, id)
+	msgs, err := d(CardContext{Ctx: ctx, Ledger: e.ledger, Customer: cust, Now: now}, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return []Msg{M("support.card.object_missing", "Subject", subject)}, nil
 	}
@@ -148,7 +148,7 @@ func (e *Engine) describe(ctx context.Context, cust store.Customer, subject stri
 
 // history is the chat's last exchanges, one per line.
 func (e *Engine) history(ctx context.Context, chatID int64) (Msg, error) {
-	list, err := e.store.Exchanges(ctx, chatID, exchangesShown)
+	list, err := e.state.Exchanges(ctx, chatID, exchangesShown)
 	if err != nil || len(list) == 0 {
 		return M("support.card.no_history"), err
 	}
@@ -169,13 +169,13 @@ func (e *Engine) history(ctx context.Context, chatID int64) (Msg, error) {
 }
 
 func describeWithdrawal(d CardContext, id int64) ([]Msg, error) {
-	w, err := d.Store.Withdrawal(d.Ctx, id)
+	w, err := d.Ledger.Withdrawal(d.Ctx, id)
 	if err != nil || w.CustomerID != d.Customer.ID {
 		return nil, cmpErr(err)
 	}
 	// The same clock the customer's card runs on (tier period, provider
 	// maximum, business days of the customer's country, config overrides).
-	k, err := assessWithdrawal(d.Ctx, d.Store, d.Customer, w, d.Now)
+	k, err := assessWithdrawal(d.Ctx, d.Ledger, d.Customer, w, d.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func describeWithdrawal(d CardContext, id int64) ([]Msg, error) {
 }
 
 func describeTransfer(d CardContext, id int64) ([]Msg, error) {
-	tr, err := d.Store.Transfer(d.Ctx, id)
+	tr, err := d.Ledger.Transfer(d.Ctx, id)
 	if err != nil || tr.SenderID != d.Customer.ID {
 		return nil, cmpErr(err)
 	}
@@ -206,7 +206,7 @@ func describeTransfer(d CardContext, id int64) ([]Msg, error) {
 	msgs := []Msg{M("support.card.transfer", "ID", fmt.Sprint(tr.ID), "Amount", locales.Money{Minor: tr.Amount, Currency: tr.Currency},
 		"Recipient", store.MaskName(tr.RecipientName), "Created", locales.DateTime{T: tr.CreatedAt, Loc: loc})}
 	until := CancelDeadline(tr.CreatedAt, loc)
-	if req, err := d.Store.LatestCancellation(d.Ctx, tr.ID); err == nil {
+	if req, err := d.Ledger.LatestCancellation(d.Ctx, tr.ID); err == nil {
 		msgs = append(msgs, M("transfer.request_status", "At", locales.DateTime{T: req.CreatedAt, Loc: loc},
 			"Status", M("transfer.state_"+string(req.Status))))
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -224,7 +224,7 @@ func describeTransfer(d CardContext, id int64) ([]Msg, error) {
 }
 
 func describeReturn(d CardContext, id int64) ([]Msg, error) {
-	rr, err := d.Store.ReturnRequest(d.Ctx, id)
+	rr, err := d.Ledger.ReturnRequest(d.Ctx, id)
 	if err != nil || rr.CustomerID != d.Customer.ID {
 		return nil, cmpErr(err)
 	}

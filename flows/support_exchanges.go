@@ -33,7 +33,7 @@ func (e *Engine) recordExchanges(c *Conv) {
 		}
 		lines = append(lines, store.Exchange{At: c.Now, Bot: true, Kind: "text", Text: shorten(strings.Join(parts, " "))})
 	}
-	if err := e.store.AddExchanges(c.ctx, c.Event.ChatID, lines, exchangesKept); err != nil {
+	if err := e.state.AddExchanges(c.ctx, c.Event.ChatID, lines, exchangesKept); err != nil {
 		e.log.Warn("record exchanges", "chat", c.Event.ChatID, "err", err)
 	}
 }
@@ -45,7 +45,7 @@ func (e *Engine) recordEvent(c *Conv) {
 		return
 	}
 	c.eventRecorded = true
-	if err := e.store.AddExchanges(c.ctx, c.Event.ChatID, eventLine(c), exchangesKept); err != nil {
+	if err := e.state.AddExchanges(c.ctx, c.Event.ChatID, eventLine(c), exchangesKept); err != nil {
 		e.log.Warn("record exchanges", "chat", c.Event.ChatID, "err", err)
 	}
 }

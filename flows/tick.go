@@ -31,15 +31,21 @@ type Tick struct {
 // Context is the tick's context.
 func (t *Tick) Context() context.Context { return t.ctx }
 
-// Store is the engine's store.
-func (t *Tick) Store() store.Store { return t.e.store }
+// State is what the bot keeps: sessions, nudge claims, tickets.
+func (t *Tick) State() store.State { return t.e.state }
+
+// Ledger is the payments backend's data and writes.
+func (t *Tick) Ledger() store.Ledger { return t.e.ledger }
 
 // Log is the engine's logger.
 func (t *Tick) Log() *slog.Logger { return t.e.log }
 
 // Send queues a screen for a chat.
-func (t *Tick) Send(chatID int64, lang string, s Screen) {
-	t.out.Replies = append(t.out.Replies, Reply{ChatID: chatID, Lang: lang, Screen: s})
+func (t *Tick) Send(chatID int64, lang string, s Screen) { t.SendOnce("", chatID, lang, s) }
+
+// SendOnce queues a screen for a chat at most once per key (Reply.Key).
+func (t *Tick) SendOnce(key string, chatID int64, lang string, s Screen) {
+	t.out.Replies = append(t.out.Replies, Reply{ChatID: chatID, Lang: lang, Screen: s, Key: key})
 }
 
 // Button makes an inline button valid in chatID.

@@ -54,14 +54,14 @@ func registerTransfer(r *Router) {
 func showHistory(c *Conv, page int) error {
 	ctx, cust := c.Context(), c.Customer
 	page = max(page, 0)
-	list, total, err := c.Store().Transfers(ctx, cust.ID, page*transfersPerPage, transfersPerPage)
+	list, total, err := c.Ledger().Transfers(ctx, cust.ID, page*transfersPerPage, transfersPerPage)
 	if err != nil {
 		return err
 	}
 	pages := max((total+transfersPerPage-1)/transfersPerPage, 1)
 	if page >= pages { // a stale page button after the history shrank
 		page = pages - 1
-		if list, _, err = c.Store().Transfers(ctx, cust.ID, page*transfersPerPage, transfersPerPage); err != nil {
+		if list, _, err = c.Ledger().Transfers(ctx, cust.ID, page*transfersPerPage, transfersPerPage); err != nil {
 			return err
 		}
 	}
@@ -120,7 +120,7 @@ func money(t store.Transfer) locales.Money {
 // transfer (forged, replayed from another account, or an id that does not
 // exist) is refused and logged; ok is false then and the screen is shown.
 func ownTransfer(c *Conv, a Action) (store.Transfer, bool, error) {
-	t, err := c.Store().Transfer(c.Context(), a.Arg(0))
+	t, err := c.Ledger().Transfer(c.Context(), a.Arg(0))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.SenderID != c.Customer.ID) {
 		c.Log().Warn("refused button", "chat", c.Event.ChatID, "customer", c.Customer.ID,
 			"action", a.Name, "transfer", a.Arg(0), "reason", "not the customer's transfer")
@@ -134,7 +134,7 @@ func ownTransfer(c *Conv, a Action) (store.Transfer, bool, error) {
 
 // showCard shows a transfer's receipt and what can be done about it now.
 func showCard(c *Conv, t store.Transfer, page int) error {
-	req, err := c.Store().LatestCancellation(c.Context(), t.ID)
+	req, err := c.Ledger().LatestCancellation(c.Context(), t.ID)
 	hasRequest := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -194,7 +194,7 @@ func transferSupport(c *Conv, a Action) error {
 		return err
 	}
 	reason := "transfer.handoff_question"
-	req, err := c.Store().LatestCancellation(c.Context(), t.ID)
+	req, err := c.Ledger().LatestCancellation(c.Context(), t.ID)
 	switch {
 	case err == nil && !req.Status.Open() && req.Status != store.CancellationReturned:
 		reason = "transfer.handoff_" + string(req.Status)

@@ -14,7 +14,7 @@ import (
 // the message is returned (the status change, the delivery mark), so a
 // second tick or a second replica sends nothing twice.
 func cancellationJob(t *Tick) error {
-	open, err := t.Store().OpenCancellations(t.Context())
+	open, err := t.Ledger().OpenCancellations(t.Context())
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func settle(p pusher, req store.CancellationRequest) error {
 		_, _, err := p.resolve(req, store.CancellationExpired)
 		return err
 	}
-	t, err := p.st.Transfer(p.ctx, req.TransferID)
+	t, err := p.ledger.Transfer(p.ctx, req.TransferID)
 	if err != nil {
 		return err
 	}

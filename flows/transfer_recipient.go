@@ -59,12 +59,12 @@ func answer(c *Conv, a Action, to store.CancellationStatus, done string) error {
 	if !ok || err != nil {
 		return err
 	}
-	req, changed, err := convPusher(c).resolve(in.req, to)
+	req, _, err := convPusher(c).resolve(in.req, to)
 	if err != nil {
 		return err
 	}
-	if !changed {
-		showClosed(c, req)
+	if req.Status != to {
+		showClosed(c, req) // answered otherwise first, or expired
 		return nil
 	}
 	c.Log().Info("cancellation answered", "chat", c.Event.ChatID, "transfer", in.transfer.ID, "request", req.ID, "status", req.Status)
@@ -89,9 +89,9 @@ type incoming struct {
 // outcome is shown; a request past its time is expired here and then). ok
 // is true only when the press may go on.
 func incomingRequest(c *Conv, a Action) (in incoming, ok bool, err error) {
-	in.req, err = c.Store().Cancellation(c.Context(), a.Arg(0))
+	in.req, err = c.Ledger().Cancellation(c.Context(), a.Arg(0))
 	if err == nil {
-		in.transfer, err = c.Store().Transfer(c.Context(), in.req.TransferID)
+		in.transfer, err = c.Ledger().Transfer(c.Context(), in.req.TransferID)
 	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && in.transfer.RecipientID != c.Customer.ID) {
 		c.Log().Warn("refused button", "chat", c.Event.ChatID, "customer", c.Customer.ID,
@@ -105,12 +105,19 @@ func incomingRequest(c *Conv, a Action) (in incoming, ok bool, err error) {
 		if in.req, _, err = convPusher(c).resolve(in.req, store.CancellationExpired); err != nil {
 			return in, false, err
 		}
-	}
-	if !in.req.Status.Open() {
 		showClosed(c, in.req)
 		return in, false, nil
 	}
-	if in.sender, err = c.Store().Customer(c.Context(), in.transfer.SenderID); err != nil {
+	if !in.req.Status.Open() {
+		// Closed before this press, perhaps by this very update handled
+		// before its commit was lost: the sender is still owed the outcome.
+		if err := convPusher(c).tellSenderOf(in.req); err != nil {
+			return in, false, err
+		}
+		showClosed(c, in.req)
+		return in, false, nil
+	}
+	if in.sender, err = c.Ledger().Customer(c.Context(), in.transfer.SenderID); err != nil {
 		return in, false, fmt.Errorf("sender of transfer %d: %w", in.transfer.ID, err)
 	}
 	return in, true, nil
@@ -146,7 +153,7 @@ func incomingButtons(req store.CancellationRequest, button func(label Msg, actio
 // their history.
 func addIncoming(c *Conv, s *Screen) error {
 	ctx := c.Context()
-	open, err := c.Store().OpenCancellationsTo(ctx, c.Customer.ID)
+	open, err := c.Ledger().OpenCancellationsTo(ctx, c.Customer.ID)
 	if err != nil {
 		return err
 	}
@@ -156,13 +163,13 @@ func addIncoming(c *Conv, s *Screen) error {
 		if overdue(req, c.Now) {
 			continue // the periodic job is about to expire it
 		}
-		t, err := c.Store().Transfer(ctx, req.TransferID)
+		t, err := c.Ledger().Transfer(ctx, req.TransferID)
 		if err != nil {
 			return err
 		}
 		sender, ok := senders[t.SenderID]
 		if !ok {
-			if sender, err = c.Store().Customer(ctx, t.SenderID); err != nil {
+			if sender, err = c.Ledger().Customer(ctx, t.SenderID); err != nil {
 				return err
 			}
 			senders[t.SenderID] = sender

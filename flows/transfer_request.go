@@ -35,21 +35,32 @@ func askCancellation(c *Conv, a Action) error {
 
 // confirmCancellation creates the request, once: a double tap, a
 // redelivered update or a second device finds the open request instead and
-// just shows the card.
+// just shows the card. Either way the recipient is owed the request (keyed
+// per chat, so asked once): if this very update made the request and its
+// commit was lost, handling it again still asks.
 func confirmCancellation(c *Conv, a Action) error {
-	t, page, ok, err := cancellableTransfer(c, a)
+	t, ok, err := ownTransfer(c, a)
 	if !ok || err != nil {
 		return err
 	}
-	req, created, err := c.Store().RequestCancellation(c.Context(), t.ID, c.Now)
+	page := int(a.Arg(1))
+	if req, err := c.Ledger().LatestCancellation(c.Context(), t.ID); err == nil && req.Status.Open() {
+		if err := convPusher(c).askRecipient(t, req); err != nil {
+			return err
+		}
+		return showCard(c, t, page)
+	}
+	if t, page, ok, err = cancellableTransfer(c, a); !ok || err != nil {
+		return err
+	}
+	req, created, err := c.Ledger().RequestCancellation(c.Context(), c.OpKey("cancel.request", t.ID), t.ID, c.Now)
 	if err != nil {
 		return err
 	}
-	if !created {
-		return showCard(c, t, page)
+	if created {
+		c.Log().Info("cancellation requested", "chat", c.Event.ChatID, "transfer", t.ID, "request", req.ID)
+		c.Toast(M("transfer.requested_toast"))
 	}
-	c.Log().Info("cancellation requested", "chat", c.Event.ChatID, "transfer", t.ID, "request", req.ID)
-	c.Toast(M("transfer.requested_toast"))
 	if err := convPusher(c).askRecipient(t, req); err != nil {
 		return err
 	}
@@ -84,7 +95,7 @@ func cancellable(c *Conv, t store.Transfer) (bool, error) {
 	if t.Status != store.TransferCompleted || !CanCancel(t.CreatedAt, c.Now, c.Loc()) {
 		return false, nil
 	}
-	_, err := c.Store().LatestCancellation(c.Context(), t.ID)
+	_, err := c.Ledger().LatestCancellation(c.Context(), t.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return true, nil
 	}
@@ -94,31 +105,39 @@ func cancellable(c *Conv, t store.Transfer) (bool, error) {
 // pusher writes to chats other than the one in conversation: the
 // recipient's when a request is made, the sender's when it is answered or
 // expires. A button press (Conv) and a periodic job (Tick) both push.
+//
+// What it sends is owed once per (request, chat), by the replies' keys: the
+// pusher owes it whenever it sees the request in that state, so nothing is
+// lost when a commit is, and the journal keeps it from being sent twice.
 type pusher struct {
 	ctx    context.Context
-	st     store.Store
+	state  store.State
+	ledger store.Ledger
 	now    time.Time
-	send   func(chatID int64, lang string, s Screen)
+	send   func(key string, chatID int64, lang string, s Screen)
 	button func(chatID int64, label Msg, action string, args ...int64) Button
+	// opKey is the idempotency key of a ledger write this pusher makes.
+	opKey func(op string, id int64) string
 }
 
 func convPusher(c *Conv) pusher {
-	return pusher{ctx: c.Context(), st: c.Store(), now: c.Now, send: c.Send, button: c.ButtonFor}
+	return pusher{ctx: c.Context(), state: c.State(), ledger: c.Ledger(), now: c.Now, send: c.SendOnce,
+		button: c.ButtonFor, opKey: c.OpKey}
 }
 
 func tickPusher(t *Tick) pusher {
-	return pusher{ctx: t.Context(), st: t.Store(), now: t.Now, send: t.Send, button: t.Button}
+	return pusher{ctx: t.Context(), state: t.State(), ledger: t.Ledger(), now: t.Now, send: t.SendOnce,
+		button: t.Button, opKey: func(op string, id int64) string { return fmt.Sprintf("%s:%d:job", op, id) }}
 }
 
-// askRecipient sends an open request to each of the recipient's linked
-// chats that has not had it yet (the mark is recorded before the message is
-// returned, so nothing is sent twice). A recipient who is not a customer we
-// know, or not linked to the bot, is asked by the payments app alone.
+// askRecipient owes an open request to each of the recipient's linked
+// chats, once per chat. A recipient who is not a customer we know, or not
+// linked to the bot, is asked by the payments app alone.
 func (p pusher) askRecipient(t store.Transfer, req store.CancellationRequest) error {
 	if t.RecipientID == 0 {
 		return nil
 	}
-	chats, err := p.st.ChatsOf(p.ctx, t.RecipientID)
+	chats, err := p.state.ChatsOf(p.ctx, t.RecipientID)
 	if err != nil || len(chats) == 0 {
 		return err
 	}
@@ -127,30 +146,23 @@ func (p pusher) askRecipient(t store.Transfer, req store.CancellationRequest) er
 		return err
 	}
 	for _, chat := range chats {
-		first, err := p.st.MarkCancellationDelivered(p.ctx, req.ID, chat, p.now)
-		if err != nil {
-			return err
-		}
-		if !first {
-			continue
-		}
 		s := incomingScreen(t, req, sender, recipient.Location())
 		s.Inline = incomingButtons(req, func(label Msg, action string, args ...int64) Button {
 			return p.button(chat, label, action, args...)
 		})
-		p.send(chat, LangOf(p.ctx, p.st, chat, recipient), s)
+		p.send(fmt.Sprintf("cancel.ask:%d:%d", req.ID, chat), chat, LangOf(p.ctx, p.state, chat, recipient), s)
 	}
 	return nil
 }
 
 // tellSender tells the sender, in each of their chats and languages, how
-// their request ended.
+// their request ended: owed once per (request, chat).
 func (p pusher) tellSender(t store.Transfer, req store.CancellationRequest) error {
-	chats, err := p.st.ChatsOf(p.ctx, t.SenderID)
+	chats, err := p.state.ChatsOf(p.ctx, t.SenderID)
 	if err != nil || len(chats) == 0 {
 		return err
 	}
-	sender, err := p.st.Customer(p.ctx, t.SenderID)
+	sender, err := p.ledger.Customer(p.ctx, t.SenderID)
 	if err != nil {
 		return fmt.Errorf("sender of transfer %d: %w", t.ID, err)
 	}
@@ -162,34 +174,44 @@ func (p pusher) tellSender(t store.Transfer, req store.CancellationRequest) erro
 			s.Inline = append(s.Inline, []Button{p.button(chat, M("transfer.support_button"), actTransferSupport, t.ID)})
 		}
 		s.Inline = append(s.Inline, []Button{p.button(chat, M("transfer.receipt_button"), actTransferCard, t.ID, 0)})
-		p.send(chat, LangOf(p.ctx, p.st, chat, sender), s)
+		p.send(fmt.Sprintf("cancel.told:%d:%d", req.ID, chat), chat, LangOf(p.ctx, p.state, chat, sender), s)
 	}
 	return nil
 }
 
 // parties loads the recipient and the sender of a transfer.
 func (p pusher) parties(t store.Transfer) (recipient, sender store.Customer, err error) {
-	if recipient, err = p.st.Customer(p.ctx, t.RecipientID); err != nil {
+	if recipient, err = p.ledger.Customer(p.ctx, t.RecipientID); err != nil {
 		return recipient, sender, fmt.Errorf("recipient of transfer %d: %w", t.ID, err)
 	}
-	if sender, err = p.st.Customer(p.ctx, t.SenderID); err != nil {
+	if sender, err = p.ledger.Customer(p.ctx, t.SenderID); err != nil {
 		return recipient, sender, fmt.Errorf("sender of transfer %d: %w", t.ID, err)
 	}
 	return recipient, sender, nil
 }
 
-// resolve closes an open request and, if this call closed it, tells the
-// sender. changed is false when somebody else closed it first.
+// resolve closes an open request and tells the sender how it ended.
+// changed is false when somebody else closed it first; the sender is owed
+// the outcome all the same (once, by key), in case whoever closed it lost
+// their commit.
 func (p pusher) resolve(req store.CancellationRequest, to store.CancellationStatus) (store.CancellationRequest, bool, error) {
-	req, changed, err := p.st.ResolveCancellation(p.ctx, req.ID, to, p.now)
-	if err != nil || !changed {
-		return req, changed, err
-	}
-	t, err := p.st.Transfer(p.ctx, req.TransferID)
+	req, changed, err := p.ledger.ResolveCancellation(p.ctx, p.opKey("cancel."+string(to), req.ID), req.ID, to, p.now)
 	if err != nil {
 		return req, changed, err
 	}
-	return req, changed, p.tellSender(t, req)
+	return req, changed, p.tellSenderOf(req)
+}
+
+// tellSenderOf owes the sender the outcome of a closed request.
+func (p pusher) tellSenderOf(req store.CancellationRequest) error {
+	if req.Status.Open() {
+		return nil
+	}
+	t, err := p.ledger.Transfer(p.ctx, req.TransferID)
+	if err != nil {
+		return err
+	}
+	return p.tellSender(t, req)
 }
 
 // answerTime is RecipientAnswerTime in words: "7 days".

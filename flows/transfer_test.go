@@ -40,7 +40,7 @@ type transferHarness struct {
 func newTransferHarness(t *testing.T) *transferHarness {
 	h := newHarness(t)
 	logs := new(bytes.Buffer)
-	h.engine = flows.New(h.db,
+	h.engine = flows.New(h.db, h.db,
 		flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return h.now }),
 		flows.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
@@ -158,6 +158,9 @@ func (h *transferHarness) openCount() int {
 func (h *transferHarness) tick() flows.Outcome {
 	h.t.Helper()
 	out, err := h.engine.Tick(context.Background())
+	if err == nil {
+		err = h.engine.Settle(context.Background(), &out)
+	}
 	if err != nil {
 		h.t.Fatalf("tick: %v", err)
 	}
@@ -415,5 +418,45 @@ func TestCardsSayWhy(t *testing.T) {
 		{106, []string{"transfer.receipt", "transfer.already_returned"}}, // returned before the bot
 	} {
 		wantIDs(t, h.card(senderChat, tc.transfer), tc.want...)
+	}
+}
+
+// TestLostCommitStillAsksAndTells: an update whose effect reached the
+// ledger but whose commit was lost (a crash, a store error, another replica
+// winning the race) is handled again; what the effect owes other chats is
+// owed again, and sent once. The harness "loses" a commit by not settling
+// the outcome, as the bot's journal would not have stored it.
+func TestLostCommitStillAsksAndTells(t *testing.T) {
+	h := newTransferHarness(t)
+	h.link(recipientChat, "+77010000002")
+	h.link(senderChat, "+77010000001")
+	card := h.card(senderChat, toNurlan)
+	confirm := button(t, h.press(senderChat, button(t, card, "transfer.request_button")), "transfer.confirm_button")
+
+	lost, err := h.engine.Handle(context.Background(), flows.Event{Kind: flows.EventAction, ChatID: senderChat, UserID: senderChat, LanguageCode: "en", Data: confirm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, to(lost, recipientChat), "transfer.incoming")
+	if _, ok := h.latest(toNurlan); !ok {
+		t.Fatal("the first handling made no request")
+	}
+	again := h.press(senderChat, confirm) // the redelivered update
+	wantIDs(t, to(again, recipientChat), "transfer.incoming")
+	if out := h.press(senderChat, confirm); len(to(out, recipientChat).Replies) != 0 {
+		t.Fatalf("a third handling asked again: %v", ids(to(out, recipientChat)))
+	}
+
+	ret := button(t, to(again, recipientChat), "transfer.return_button")
+	give := button(t, h.press(recipientChat, ret), "transfer.return_confirm_button")
+	lost, err = h.engine.Handle(context.Background(), flows.Event{Kind: flows.EventAction, ChatID: recipientChat, UserID: recipientChat, LanguageCode: "ru", Data: give})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, to(lost, senderChat), "transfer.told_returned")
+	again = h.press(recipientChat, give)
+	wantIDs(t, to(again, senderChat), "transfer.told_returned")
+	if out := h.press(recipientChat, give); len(to(out, senderChat).Replies) != 0 {
+		t.Fatalf("a third handling told the sender again: %v", ids(to(out, senderChat)))
 	}
 }

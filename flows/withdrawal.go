@@ -32,7 +32,7 @@ func registerWithdrawal(r *Router) {
 
 // withdrawalList shows the recent withdrawals, one button each.
 func withdrawalList(c *Conv, _ Action) error {
-	list, err := c.Store().Withdrawals(c.Context(), c.Customer.ID, withdrawalListSize)
+	list, err := c.Ledger().Withdrawals(c.Context(), c.Customer.ID, withdrawalListSize)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func withdrawalList(c *Conv, _ Action) error {
 	}
 	s.Body = []Msg{M("withdrawal.list_title")}
 	for _, w := range list {
-		k, err := assessWithdrawal(c.Context(), c.Store(), *c.Customer, w, c.Now)
+		k, err := assessWithdrawal(c.Context(), c.Ledger(), *c.Customer, w, c.Now)
 		if err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func withdrawalEscalate(c *Conv, a Action) error {
 // clocks, if it is the customer's. Anything else (gone, another customer's)
 // is refused: ok is false and the refusal is already shown.
 func customerWithdrawal(c *Conv, id int64) (wdClock, bool, error) {
-	w, err := c.Store().Withdrawal(c.Context(), id)
+	w, err := c.Ledger().Withdrawal(c.Context(), id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		c.Log().Warn("refused button", "chat", c.Event.ChatID, "reason", "no such withdrawal", "withdrawal", id)
@@ -106,7 +106,7 @@ func customerWithdrawal(c *Conv, id int64) (wdClock, bool, error) {
 		c.Log().Warn("refused button", "chat", c.Event.ChatID, "reason", "withdrawal of another customer", "withdrawal", id)
 		return wdClock{}, false, refuseButton(c)
 	}
-	k, err := assessWithdrawal(c.Context(), c.Store(), *c.Customer, w, c.Now)
+	k, err := assessWithdrawal(c.Context(), c.Ledger(), *c.Customer, w, c.Now)
 	if err != nil {
 		return wdClock{}, false, fmt.Errorf("withdrawal %d of customer %d: %w", id, c.Customer.ID, err)
 	}

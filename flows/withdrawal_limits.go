@@ -30,29 +30,29 @@ type ProviderDays struct {
 func WithLimits(l Limits) Option {
 	return func(e *Engine) {
 		if len(l.Tiers)+len(l.Providers) > 0 {
-			e.store = limitedStore{Store: e.store, limits: l}
+			e.ledger = limitedLedger{Ledger: e.ledger, limits: l}
 		}
 	}
 }
 
-// limitedStore is a store whose Tier and Provider answers carry the
+// limitedLedger is a ledger whose Tier and Provider answers carry the
 // overrides; everything else passes through.
-type limitedStore struct {
-	store.Store
+type limitedLedger struct {
+	store.Ledger
 	limits Limits
 }
 
-func (s limitedStore) Tier(ctx context.Context, code string) (store.Tier, error) {
+func (s limitedLedger) Tier(ctx context.Context, code string) (store.Tier, error) {
 	if days, ok := s.limits.Tiers[code]; ok {
 		return store.Tier{Code: code, ApprovalDays: days}, nil
 	}
-	return s.Store.Tier(ctx, code)
+	return s.Ledger.Tier(ctx, code)
 }
 
 // Provider keeps the ledger's name of an overridden provider; one the
 // ledger does not know is named by its code.
-func (s limitedStore) Provider(ctx context.Context, code string) (store.Provider, error) {
-	p, err := s.Store.Provider(ctx, code)
+func (s limitedLedger) Provider(ctx context.Context, code string) (store.Provider, error) {
+	p, err := s.Ledger.Provider(ctx, code)
 	days, ok := s.limits.Providers[code]
 	if !ok {
 		return p, err

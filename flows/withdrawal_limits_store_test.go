@@ -10,7 +10,7 @@ import (
 )
 
 // ledgerStub knows the standard tier and the kaspi provider.
-type ledgerStub struct{ store.Store }
+type ledgerStub struct{ store.Ledger }
 
 func (ledgerStub) Tier(_ context.Context, code string) (store.Tier, error) {
 	if code == "standard" {
@@ -26,9 +26,9 @@ func (ledgerStub) Provider(_ context.Context, code string) (store.Provider, erro
 	return store.Provider{}, fmt.Errorf("load provider %q: %w", code, store.ErrNotFound)
 }
 
-func TestLimitedStore(t *testing.T) {
+func TestLimitedLedger(t *testing.T) {
 	ctx := context.Background()
-	s := limitedStore{Store: ledgerStub{}, limits: Limits{
+	s := limitedLedger{Ledger: ledgerStub{}, limits: Limits{
 		Tiers:     map[string]int{"gold": 1},
 		Providers: map[string]ProviderDays{"kaspi": {Avg: 2, Max: 5}, "paypal": {Avg: 0, Max: 1}},
 	}}

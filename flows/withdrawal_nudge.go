@@ -35,7 +35,7 @@ func quiet(t time.Time, loc *time.Location) bool {
 func withdrawalNudges(t *Tick) error {
 	var errs []error
 	for after := int64(0); ; {
-		page, err := t.Store().OpenWithdrawals(t.Context(), after, nudgePage)
+		page, err := t.Ledger().OpenWithdrawals(t.Context(), after, nudgePage)
 		if err != nil {
 			return fmt.Errorf("open withdrawals: %w", err)
 		}
@@ -57,26 +57,26 @@ func withdrawalNudges(t *Tick) error {
 // before the message is returned, so a second tick sends nothing.
 func nudgeWithdrawal(t *Tick, w store.Withdrawal) error {
 	ctx := t.Context()
-	cust, err := t.Store().Customer(ctx, w.CustomerID)
+	cust, err := t.Ledger().Customer(ctx, w.CustomerID)
 	if err != nil {
 		return err
 	}
-	k, err := assessWithdrawal(ctx, t.Store(), cust, w, t.Now)
+	k, err := assessWithdrawal(ctx, t.Ledger(), cust, w, t.Now)
 	if err != nil || !k.stuck() || quiet(t.Now, k.loc) {
 		return err
 	}
-	chats, err := t.Store().ChatsOf(ctx, cust.ID)
+	chats, err := t.State().ChatsOf(ctx, cust.ID)
 	if err != nil || len(chats) == 0 {
 		return err // no chat yet: the nudge waits until the customer links one
 	}
-	first, err := t.Store().ClaimNudge(ctx, store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now})
+	first, err := t.State().ClaimNudge(ctx, store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now})
 	if err != nil || !first {
 		return err
 	}
 	chat := chats[0] // the most recently active
 	button := func(label Msg, action string, args ...int64) Button { return t.Button(chat, label, action, args...) }
 	t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
-	t.Send(chat, LangOf(ctx, t.Store(), chat, cust), Screen{
+	t.Send(chat, LangOf(ctx, t.State(), chat, cust), Screen{
 		Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
 			"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
 		Inline: [][]Button{

@@ -25,7 +25,7 @@ const (
 
 // withLimits rebuilds the harness's engine with overridden limits.
 func (h *harness) withLimits(l flows.Limits) {
-	h.engine = flows.New(h.db,
+	h.engine = flows.New(h.db, h.db,
 		flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return h.now }),
 		flows.WithLimits(l))
@@ -213,6 +213,9 @@ func nudged(t *testing.T, out flows.Outcome) []int64 {
 func (h *harness) tick() flows.Outcome {
 	h.t.Helper()
 	out, err := h.engine.Tick(context.Background())
+	if err == nil {
+		err = h.engine.Settle(context.Background(), &out)
+	}
 	if err != nil {
 		h.t.Fatalf("tick: %v", err)
 	}
@@ -258,7 +261,7 @@ func TestWithdrawalNudge(t *testing.T) {
 // the same moment; each stuck withdrawal is nudged once between them.
 func TestWithdrawalNudgeTwoReplicas(t *testing.T) {
 	h := linked(t)
-	other := flows.New(h.db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
+	other := flows.New(h.db, h.db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return t0 }))
 	outs := make(chan flows.Outcome, 2)
 	for _, e := range []*flows.Engine{h.engine, other} {

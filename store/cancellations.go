@@ -12,8 +12,9 @@ import (
 type Cancellations interface {
 	// RequestCancellation returns the open request of a transfer, creating
 	// it (status CancellationNotified, created at at) when there is none;
-	// created reports which.
-	RequestCancellation(ctx context.Context, transferID int64, at time.Time) (req CancellationRequest, created bool, err error)
+	// created reports which. key is the write's idempotency key: the same
+	// key again returns the request it created.
+	RequestCancellation(ctx context.Context, key string, transferID int64, at time.Time) (req CancellationRequest, created bool, err error)
 	// Cancellation returns a request by id, or ErrNotFound.
 	Cancellation(ctx context.Context, id int64) (CancellationRequest, error)
 	// LatestCancellation returns the newest request of a transfer, open or
@@ -31,9 +32,6 @@ type Cancellations interface {
 	// TransferReturned, in the same transaction: the money goes back. It
 	// returns the request as it is afterwards; changed is false, and nothing
 	// changes, when the request was no longer open (somebody answered first).
-	ResolveCancellation(ctx context.Context, id int64, to CancellationStatus, at time.Time) (req CancellationRequest, changed bool, err error)
-	// MarkCancellationDelivered records that a request was sent to one of
-	// the recipient's chats; first is false when it had been already, so a
-	// chat gets each request once however many times it is offered.
-	MarkCancellationDelivered(ctx context.Context, requestID, chatID int64, at time.Time) (first bool, err error)
+	// key is the write's idempotency key.
+	ResolveCancellation(ctx context.Context, key string, id int64, to CancellationStatus, at time.Time) (req CancellationRequest, changed bool, err error)
 }

@@ -26,9 +26,9 @@ type Sessions interface {
 	ChatsOf(ctx context.Context, id CustomerID) ([]int64, error)
 }
 
-// Ledger reads the payments data: transfers, withdrawals, return requests
-// and the reference data that rules need. It stands for the payments backend.
-type Ledger interface {
+// Payments reads the payments data: transfers, withdrawals, return requests
+// and the reference data that rules need.
+type Payments interface {
 	// Transfers lists the transfers a customer sent, newest first.
 	Transfers(ctx context.Context, sender CustomerID, offset, limit int) (list []Transfer, total int, err error)
 	Transfer(ctx context.Context, id int64) (Transfer, error)
@@ -40,6 +40,10 @@ type Ledger interface {
 	// ReturnRequests lists a customer's return requests, newest first.
 	ReturnRequests(ctx context.Context, id CustomerID) ([]ReturnRequest, error)
 	ReturnRequest(ctx context.Context, id int64) (ReturnRequest, error)
+	// OpenWithdrawals lists withdrawals awaiting approval or processing with
+	// an id above after, by id, at most limit of them (limit <= 0: all), so
+	// a job can walk them page by page.
+	OpenWithdrawals(ctx context.Context, after int64, limit int) ([]Withdrawal, error)
 }
 
 // Updates remembers which Telegram updates were handled, so a redelivered
@@ -68,20 +72,34 @@ type Tickets interface {
 	CloseTicket(ctx context.Context, id int64, at time.Time) error
 }
 
-// Store is everything paydesk keeps. store/sqlite implements all of it.
-type Store interface {
-	Customers
+// State is what the bot itself keeps, and all it needs to run several
+// replicas: sessions, update marks and the poll offset, the journal of
+// owed replies, blocked chats, nudge claims, tickets and the support relay.
+// store/sqlite keeps it in one file; store/redis shares it between replicas.
+type State interface {
 	Sessions
-	Ledger
 	Updates
-	Tickets
 	Journal      // Telegram I/O: an update's effects and replies committed at once
 	BlockedChats // chats whose user blocked the bot
-	Escalations  // withdrawal nudges, claimed once
-	Cancellations
-	Disputes
+	Nudges       // proactive messages, claimed once
+	Tickets
 	Support // topics, assignment, the exchanges on a case card
 	// Ping reports whether the store is reachable (readiness).
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Ledger is the payments backend's data and the writes paydesk asks of it:
+// customers, transfers, withdrawals, return requests, cancellation requests
+// and disputes. store/sqlite holds a demo ledger; a bank's backend is
+// reached over HTTP. Writes are idempotent: asking twice (a redelivered
+// update, a retried request) has the effect of asking once.
+type Ledger interface {
+	Customers
+	Payments
+	Cancellations
+	Disputes
+	// Ping reports whether the ledger is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error
 }

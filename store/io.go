@@ -19,7 +19,21 @@ type Delivery struct {
 	MessageID int
 	Text      string // Telegram HTML
 	Markup    string // reply_markup as JSON; empty for none
+	// Key, when set, makes the delivery once-only: CommitUpdate does not
+	// store a delivery whose Key an earlier commit stored. An effect that
+	// owes a message to another chat (the recipient asked, the sender told)
+	// keys it by the effect and the chat, and flows owe it every time they
+	// see the effect, not only when they caused it. So an update handled
+	// again after a lost commit, or by a second replica at the same time,
+	// owes the message again and it is still sent once. Keys are kept at
+	// least DeliveryKeyRetention.
+	Key string
 }
+
+// DeliveryKeyRetention is how long a store remembers a delivery's Key: longer
+// than anything that can re-derive the message (a cancellation request is
+// open 7 days; a stale button can be pressed for weeks).
+const DeliveryKeyRetention = 90 * 24 * time.Hour
 
 // Delivery methods.
 const (
@@ -39,9 +53,10 @@ type UpdateCommit struct {
 	// Sessions are saved with compare-and-swap, as SaveSession does; their
 	// versions are incremented on success.
 	Sessions []*Session
-	// Deliveries are stored in order; their IDs are set on success. They
-	// are not handed out by ClaimDeliveries before LeaseUntil, so the
-	// process that committed them sends them first.
+	// Deliveries are stored in order. On success the slice holds only the
+	// deliveries stored (those whose Key was committed before are dropped),
+	// with their IDs set. They are not handed out by ClaimDeliveries before
+	// LeaseUntil, so the process that committed them sends them first.
 	Deliveries []Delivery
 	LeaseUntil time.Time
 }

@@ -52,7 +52,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine := flows.New(db, flows.WithSecret(secret), flows.WithLogger(quiet))
+	engine := flows.New(db, db, flows.WithSecret(secret), flows.WithLogger(quiet))
 	c := console.New(engine, bundle, stdout)
 	c.LanguageCode = *lang
 	c.Phone = *as

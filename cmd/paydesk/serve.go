@@ -77,7 +77,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, db, bundle, bot.WithLogger(m.Log),
+	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log),
 		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),

@@ -104,6 +104,9 @@ func (c *Console) Line(ctx context.Context, line string) error {
 func (c *Console) Send(ctx context.Context, ev flows.Event) error {
 	ev.ChatID, ev.UserID, ev.LanguageCode = c.ChatID, c.UserID, c.LanguageCode
 	out, err := c.engine.Handle(ctx, ev)
+	if err == nil {
+		err = c.engine.Settle(ctx, &out)
+	}
 	if err != nil {
 		return err
 	}
@@ -270,8 +273,11 @@ func (c *Console) render(loc *locales.Localizer, m locales.Msg) (string, error) 
 func (c *Console) Link(ctx context.Context, phone string) error {
 	ev := c.contact(phone)
 	ev.ChatID, ev.UserID, ev.LanguageCode = c.ChatID, c.UserID, c.LanguageCode
-	_, err := c.engine.Handle(ctx, ev)
-	return err
+	out, err := c.engine.Handle(ctx, ev)
+	if err != nil {
+		return err
+	}
+	return c.engine.Settle(ctx, &out)
 }
 
 // ChatOf is the private chat id the demo gives a customer, so that several
@@ -282,6 +288,9 @@ func ChatOf(id store.CustomerID) int64 { return 100000 + int64(id) }
 // bot's notifier would, and prints what they send to any chat.
 func (c *Console) Tick(ctx context.Context) error {
 	out, err := c.engine.Tick(ctx)
+	if err == nil {
+		err = c.engine.Settle(ctx, &out)
+	}
 	if err != nil {
 		return err
 	}

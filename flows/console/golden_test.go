@@ -57,7 +57,7 @@ func NewSession(t *testing.T) *Session {
 		t.Fatal(err)
 	}
 	s := &Session{t: t, db: db, bundle: bundle, now: goldenNow}
-	s.engine = flows.New(db,
+	s.engine = flows.New(db, db,
 		flows.WithSecret([]byte("golden-transcripts-secret-0123456789")),
 		flows.WithClock(func() time.Time { return s.now }))
 	return s

@@ -46,7 +46,7 @@ func (c *Console) agentLine(ctx context.Context, line string) error {
 
 // latestTicket is this chat's open ticket, else the one closed last.
 func (c *Console) latestTicket(ctx context.Context) (store.Ticket, error) {
-	st := c.engine.Store()
+	st := c.engine.State()
 	t, err := st.OpenTicketOfChat(ctx, c.ChatID)
 	if errors.Is(err, store.ErrNotFound) {
 		t, _, err = st.LastClosedTicketOfChat(ctx, c.ChatID)

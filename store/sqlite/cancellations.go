@@ -27,13 +27,19 @@ func scanCancellation(row scanner) (store.CancellationRequest, error) {
 }
 
 // RequestCancellation returns the open request of the transfer, creating it
-// when there is none.
-func (db *DB) RequestCancellation(ctx context.Context, transferID int64, at time.Time) (store.CancellationRequest, bool, error) {
+// when there is none; a key written before returns the request it made.
+func (db *DB) RequestCancellation(ctx context.Context, key string, transferID int64, at time.Time) (store.CancellationRequest, bool, error) {
 	var (
 		out     store.CancellationRequest
 		created bool
 	)
 	err := db.write(ctx, func(tx *sql.Tx) error {
+		if id, ok, err := replayed(ctx, tx, key); err != nil || ok {
+			if ok {
+				out, err = queryOne(ctx, tx, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests WHERE id = ?`, id)
+			}
+			return err
+		}
 		open, err := queryOne(ctx, tx, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests
 			WHERE transfer_id = ? AND status = 'notified'`, transferID)
 		if err == nil {
@@ -50,7 +56,7 @@ func (db *DB) RequestCancellation(ctx context.Context, transferID int64, at time
 		}
 		out = store.CancellationRequest{ID: id, TransferID: transferID, Status: store.CancellationNotified, CreatedAt: at}
 		created = true
-		return nil
+		return recordWrite(ctx, tx, key, id, at)
 	})
 	if err != nil {
 		return store.CancellationRequest{}, false, fmt.Errorf("request cancellation of transfer %d: %w", transferID, err)
@@ -101,7 +107,7 @@ func (db *DB) OpenCancellationsTo(ctx context.Context, recipient store.CustomerI
 
 // ResolveCancellation closes an open request; the UPDATE's status condition
 // makes the first answer win and every later one a no-op.
-func (db *DB) ResolveCancellation(ctx context.Context, id int64, to store.CancellationStatus, at time.Time) (store.CancellationRequest, bool, error) {
+func (db *DB) ResolveCancellation(ctx context.Context, key string, id int64, to store.CancellationStatus, at time.Time) (store.CancellationRequest, bool, error) {
 	if to.Open() || to == "" {
 		return store.CancellationRequest{}, false, fmt.Errorf("resolve cancellation request %d: %q does not close it", id, to)
 	}
@@ -127,25 +133,13 @@ func (db *DB) ResolveCancellation(ctx context.Context, id int64, to store.Cancel
 				return fmt.Errorf("return transfer: %w", err)
 			}
 		}
-		out, err = queryOne(ctx, tx, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests WHERE id = ?`, id)
-		return err
+		if out, err = queryOne(ctx, tx, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests WHERE id = ?`, id); err != nil {
+			return err
+		}
+		return recordWrite(ctx, tx, key, id, at)
 	})
 	if err != nil {
 		return store.CancellationRequest{}, false, fmt.Errorf("resolve cancellation request %d as %s: %w", id, to, err)
 	}
 	return out, changed, nil
-}
-
-// MarkCancellationDelivered records a request as sent to a chat.
-func (db *DB) MarkCancellationDelivered(ctx context.Context, requestID, chatID int64, at time.Time) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO cancellation_deliveries (request_id, chat_id, at) VALUES (?, ?, ?)
-		ON CONFLICT DO NOTHING`, requestID, chatID, nanos(at))
-	if err != nil {
-		return false, fmt.Errorf("mark cancellation request %d delivered to chat %d: %w", requestID, chatID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("mark cancellation request %d delivered to chat %d: %w", requestID, chatID, err)
-	}
-	return n == 1, nil
 }

@@ -29,14 +29,17 @@ import (
 	"paydesk/store"
 )
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.State  = (*DB)(nil)
+	_ store.Ledger = (*DB)(nil)
+)
 
 // busyTimeoutMillis is how long a connection waits for another one's write
 // lock before giving up with SQLITE_BUSY.
 const busyTimeoutMillis = 5000
 
-// DB is the SQLite store. It implements store.Store and is safe for
-// concurrent use.
+// DB is the SQLite store. It implements both store.State and store.Ledger
+// (the demo ledger) in one file, and is safe for concurrent use.
 type DB struct {
 	sql *sql.DB
 }

@@ -32,7 +32,7 @@ func scanDispute(row scanner) (store.Dispute, error) {
 // CreateDispute records a dispute and marks its return request disputed in
 // one transaction. The UNIQUE return_request_id decides races: the loser
 // reads the winner's dispute.
-func (db *DB) CreateDispute(ctx context.Context, d store.Dispute) (store.Dispute, bool, error) {
+func (db *DB) CreateDispute(ctx context.Context, key string, d store.Dispute) (store.Dispute, bool, error) {
 	photos, err := json.Marshal(nonNil(d.PhotoFileIDs))
 	if err != nil {
 		return store.Dispute{}, false, fmt.Errorf("create dispute of return request %d: %w", d.ReturnRequestID, err)
@@ -58,7 +58,7 @@ func (db *DB) CreateDispute(ctx context.Context, d store.Dispute) (store.Dispute
 		}
 		out, created = d, true
 		out.ID = id
-		return nil
+		return recordWrite(ctx, tx, key, id, d.CreatedAt)
 	})
 	if err != nil {
 		return store.Dispute{}, false, fmt.Errorf("create dispute of return request %d: %w", d.ReturnRequestID, err)
@@ -79,18 +79,16 @@ func disputeOf(ctx context.Context, q querier, returnRequestID int64) (store.Dis
 	return queryOne(ctx, q, scanDispute, `SELECT `+disputeColumns+` FROM disputes WHERE return_request_id = ?`, returnRequestID)
 }
 
-// RefusalsToRemind lists the refusals in the window that nobody disputed and
-// nobody reminded of yet (no store.NudgeDisputeReminder claimed), of customers who have a chat to remind them in.
-func (db *DB) RefusalsToRemind(ctx context.Context, refusedAfter, refusedBy time.Time, limit int) ([]store.ReturnRequest, error) {
+// UndisputedRefusals lists the refusals in the window that nobody disputed,
+// by id, page by page.
+func (db *DB) UndisputedRefusals(ctx context.Context, refusedAfter, refusedBy time.Time, after int64, limit int) ([]store.ReturnRequest, error) {
 	list, err := queryAll(ctx, db.sql, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests r
-		WHERE r.status = 'refused' AND r.refused_at > ? AND r.refused_at <= ?
+		WHERE r.status = 'refused' AND r.refused_at > ? AND r.refused_at <= ? AND r.id > ?
 		  AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.return_request_id = r.id)
-		  AND NOT EXISTS (SELECT 1 FROM nudges n WHERE n.kind = ? AND n.object_id = r.id)
-		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.customer_id = r.customer_id)
-		ORDER BY r.refused_at, r.id LIMIT ?`,
-		nanos(refusedAfter), nanos(refusedBy), store.NudgeDisputeReminder, sqlLimit(limit))
+		ORDER BY r.id LIMIT ?`,
+		nanos(refusedAfter), nanos(refusedBy), after, sqlLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("list refusals to remind: %w", err)
+		return nil, fmt.Errorf("list undisputed refusals: %w", err)
 	}
 	return list, nil
 }

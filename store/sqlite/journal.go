@@ -30,7 +30,7 @@ func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, erro
 // racing commits of one update the second finds it and changes nothing.
 func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, error) {
 	first := true
-	ids := make([]int64, len(c.Deliveries))
+	ids := make([]int64, len(c.Deliveries)) // 0: dropped, its Key was committed before
 	versions := make([]int64, len(c.Sessions))
 	err := db.write(ctx, func(tx *sql.Tx) error {
 		if c.UpdateID != 0 {
@@ -57,6 +57,19 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 			versions[i] = saved.Version
 		}
 		for i, d := range c.Deliveries {
+			if d.Key != "" {
+				res, err := tx.ExecContext(ctx, `INSERT INTO delivery_keys (key, at) VALUES (?, ?)
+					ON CONFLICT (key) DO NOTHING`, d.Key, nanos(c.At))
+				if err != nil {
+					return fmt.Errorf("key delivery %q: %w", d.Key, err)
+				}
+				if n, err := res.RowsAffected(); err != nil || n == 0 {
+					if err != nil {
+						return err
+					}
+					continue // owed and stored before
+				}
+			}
 			id, err := insert(ctx, tx, `INSERT INTO deliveries (chat_id, proactive, method, message_id, text, markup, lease_until)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup, c.LeaseUntil.UnixNano())
 			if err != nil {
@@ -72,9 +85,14 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 	if !first {
 		return false, nil
 	}
-	for i := range c.Deliveries {
-		c.Deliveries[i].ID = ids[i]
+	stored := c.Deliveries[:0]
+	for i, d := range c.Deliveries {
+		if ids[i] != 0 {
+			d.ID = ids[i]
+			stored = append(stored, d)
+		}
 	}
+	c.Deliveries = stored
 	for i, s := range c.Sessions {
 		s.Version = versions[i]
 	}

@@ -35,8 +35,12 @@ func closeOnCleanup(t testing.TB, db *sqlite.DB) *sqlite.DB {
 // Without the fixture the suite would skip its customer and ledger tests.
 var _ storetest.LedgerFixture = (*sqlite.DB)(nil)
 
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+func TestStateConformance(t *testing.T) {
+	storetest.RunState(t, func(t *testing.T) store.State { return openTemp(t) })
+}
+
+func TestLedgerConformance(t *testing.T) {
+	storetest.RunLedger(t, func(t *testing.T) store.Ledger { return openTemp(t) })
 }
 
 func TestOpenRefusesMemory(t *testing.T) {

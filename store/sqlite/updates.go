@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"paydesk/store"
 )
 
 // pollOffsetKey is the kv row that holds the next getUpdates offset.
@@ -27,11 +29,15 @@ func (db *DB) MarkUpdate(ctx context.Context, updateID int64, at time.Time) (boo
 	return n == 1, nil
 }
 
-// ForgetUpdates drops the records of updates handled before before. Keeping
-// them long enough (Telegram redelivers for up to 24 h) is the caller's job.
+// ForgetUpdates drops the records of updates handled before before, and
+// the delivery keys older than store.DeliveryKeyRetention. Keeping the marks
+// long enough (Telegram redelivers for up to 24 h) is the caller's job.
 func (db *DB) ForgetUpdates(ctx context.Context, before time.Time) error {
 	if _, err := db.sql.ExecContext(ctx, `DELETE FROM processed_updates WHERE at < ?`, nanos(before)); err != nil {
 		return fmt.Errorf("forget updates before %s: %w", before.UTC().Format(time.RFC3339), err)
+	}
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM delivery_keys WHERE at < ?`, nanos(before.Add(-store.DeliveryKeyRetention))); err != nil {
+		return fmt.Errorf("forget delivery keys: %w", err)
 	}
 	return nil
 }

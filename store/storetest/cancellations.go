@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -16,12 +17,12 @@ const (
 	toStranger int64 = 13
 )
 
-func testCancellations(t *testing.T, s store.Store) {
+func testCancellations(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	if _, err := s.LatestCancellation(ctx, toTereza); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("LatestCancellation before any request: %v, want ErrNotFound", err)
 	}
-	first, created, err := s.RequestCancellation(ctx, toTereza, base)
+	first, created, err := s.RequestCancellation(ctx, "k1", toTereza, base)
 	if err != nil || !created || first.ID == 0 {
 		t.Fatalf("first RequestCancellation: %+v created=%v err=%v", first, created, err)
 	}
@@ -29,11 +30,11 @@ func testCancellations(t *testing.T, s store.Store) {
 	if !same(first, want) {
 		t.Fatalf("RequestCancellation = %+v, want %+v", first, want)
 	}
-	again, created, err := s.RequestCancellation(ctx, toTereza, base.Add(time.Minute))
+	again, created, err := s.RequestCancellation(ctx, "k2", toTereza, base.Add(time.Minute))
 	if err != nil || created || !same(again, want) {
 		t.Fatalf("second RequestCancellation: %+v created=%v err=%v, want the first request again", again, created, err)
 	}
-	other, _, err := s.RequestCancellation(ctx, toStranger, base.Add(time.Second))
+	other, _, err := s.RequestCancellation(ctx, "k3", toStranger, base.Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,24 +50,24 @@ func testCancellations(t *testing.T, s store.Store) {
 
 	// Declining closes the request, once; a later answer changes nothing.
 	resolvedAt := base.Add(time.Hour)
-	declined, changed, err := s.ResolveCancellation(ctx, first.ID, store.CancellationDeclined, resolvedAt)
+	declined, changed, err := s.ResolveCancellation(ctx, "k4", first.ID, store.CancellationDeclined, resolvedAt)
 	if err != nil || !changed || declined.Status != store.CancellationDeclined || !declined.ResolvedAt.Equal(resolvedAt) {
 		t.Fatalf("decline: %+v changed=%v err=%v", declined, changed, err)
 	}
-	late, changed, err := s.ResolveCancellation(ctx, first.ID, store.CancellationReturned, resolvedAt.Add(time.Hour))
+	late, changed, err := s.ResolveCancellation(ctx, "k5", first.ID, store.CancellationReturned, resolvedAt.Add(time.Hour))
 	if err != nil || changed || !same(late, declined) {
 		t.Fatalf("returning a declined request: %+v changed=%v err=%v, want it unchanged", late, changed, err)
 	}
 	if tr, err := s.Transfer(ctx, toTereza); err != nil || tr.Status != store.TransferCompleted {
 		t.Fatalf("transfer after a declined request: %+v %v, want it completed", tr, err)
 	}
-	if _, _, err := s.ResolveCancellation(ctx, other.ID, store.CancellationNotified, resolvedAt); err == nil {
+	if _, _, err := s.ResolveCancellation(ctx, "k6", other.ID, store.CancellationNotified, resolvedAt); err == nil {
 		t.Fatal("resolving to notified succeeded, want an error")
 	}
 	checkOpen(t, s, []int64{other.ID}, map[store.CustomerID][]int64{2: nil})
 
 	// A closed request does not block a new one; the newest is the latest.
-	second, created, err := s.RequestCancellation(ctx, toTereza, base.Add(2*time.Hour))
+	second, created, err := s.RequestCancellation(ctx, "k7", toTereza, base.Add(2*time.Hour))
 	if err != nil || !created || second.ID == first.ID {
 		t.Fatalf("request after a declined one: %+v created=%v err=%v", second, created, err)
 	}
@@ -75,7 +76,7 @@ func testCancellations(t *testing.T, s store.Store) {
 	}
 
 	// Returning closes it and gives the money back in the ledger.
-	returned, changed, err := s.ResolveCancellation(ctx, second.ID, store.CancellationReturned, resolvedAt)
+	returned, changed, err := s.ResolveCancellation(ctx, "k8", second.ID, store.CancellationReturned, resolvedAt)
 	if err != nil || !changed || returned.Status != store.CancellationReturned {
 		t.Fatalf("return: %+v changed=%v err=%v", returned, changed, err)
 	}
@@ -89,7 +90,7 @@ func testCancellations(t *testing.T, s store.Store) {
 
 // checkOpen compares OpenCancellations and OpenCancellationsTo with the
 // request ids expected, oldest first.
-func checkOpen(t *testing.T, s store.Store, all []int64, to map[store.CustomerID][]int64) {
+func checkOpen(t *testing.T, s store.Ledger, all []int64, to map[store.CustomerID][]int64) {
 	t.Helper()
 	list, err := s.OpenCancellations(t.Context())
 	if err != nil || !same(requestIDs(list), all) {
@@ -114,10 +115,10 @@ func requestIDs(list []store.CancellationRequest) []int64 {
 // testCancellationRace: a double tap on two devices asks once, and two
 // answers at once (return on one device, decline on another) close the
 // request once.
-func testCancellationRace(t *testing.T, s store.Store) {
+func testCancellationRace(t *testing.T, s store.Ledger) {
 	const n = 8
-	id := createdOnce(t, "cancellation requests", n, func(int) (int64, bool, error) {
-		r, created, err := s.RequestCancellation(t.Context(), toTereza, base)
+	id := createdOnce(t, "cancellation requests", n, func(i int) (int64, bool, error) {
+		r, created, err := s.RequestCancellation(t.Context(), fmt.Sprintf("race-%d", i), toTereza, base)
 		return r.ID, created, err
 	})
 	var (
@@ -131,7 +132,7 @@ func testCancellationRace(t *testing.T, s store.Store) {
 			to = store.CancellationDeclined
 		}
 		wg.Go(func() {
-			_, changed, err := s.ResolveCancellation(t.Context(), id, to, base.Add(time.Hour))
+			_, changed, err := s.ResolveCancellation(t.Context(), fmt.Sprintf("answer-%d", i), id, to, base.Add(time.Hour))
 			if err != nil {
 				t.Error(err)
 				return
@@ -146,22 +147,5 @@ func testCancellationRace(t *testing.T, s store.Store) {
 	wg.Wait()
 	if changes != 1 {
 		t.Fatalf("%d concurrent answers changed the request %d times, want once", n, changes)
-	}
-}
-
-func testCancellationDeliveries(t *testing.T, s store.Store) {
-	ctx := t.Context()
-	r, _, err := s.RequestCancellation(ctx, toTereza, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		chat  int64
-		first bool
-	}{{100002, true}, {100002, false}, {100009, true}} {
-		first, err := s.MarkCancellationDelivered(ctx, r.ID, tc.chat, base)
-		if err != nil || first != tc.first {
-			t.Errorf("MarkCancellationDelivered(%d, %d) = %v, %v; want %v", r.ID, tc.chat, first, err, tc.first)
-		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"paydesk/store"
 )
 
-func testCustomers(t *testing.T, s store.Store) {
+func testCustomers(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	for _, want := range fixtureCustomers {
 		got, err := s.Customer(ctx, want.ID)

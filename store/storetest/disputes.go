@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -17,13 +18,13 @@ func fixtureDispute() store.Dispute {
 		CreatedAt: base.Add(time.Hour)}
 }
 
-func testDisputes(t *testing.T, s store.Store) {
+func testDisputes(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	if _, err := s.DisputeOf(ctx, 41); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("DisputeOf before any dispute: %v, want ErrNotFound", err)
 	}
 	want := fixtureDispute()
-	got, created, err := s.CreateDispute(ctx, want)
+	got, created, err := s.CreateDispute(ctx, "dispute-1", want)
 	if err != nil || !created || got.ID == 0 {
 		t.Fatalf("CreateDispute: %+v created=%v err=%v", got, created, err)
 	}
@@ -40,14 +41,14 @@ func testDisputes(t *testing.T, s store.Store) {
 
 	second := fixtureDispute()
 	second.Reason, second.Text, second.PhotoFileIDs = "other", "second try", nil
-	again, created, err := s.CreateDispute(ctx, second)
+	again, created, err := s.CreateDispute(ctx, "dispute-2", second)
 	if err != nil || created || !same(again, want) {
 		t.Fatalf("second CreateDispute = %+v created=%v err=%v; want the first dispute back", again, created, err)
 	}
 
 	// A dispute without photos reads back with none.
 	bare := store.Dispute{ReturnRequestID: 40, Reason: "other", Text: "x", Status: store.DisputeUnderReview, CreatedAt: base}
-	if _, _, err := s.CreateDispute(ctx, bare); err != nil {
+	if _, _, err := s.CreateDispute(ctx, "dispute-3", bare); err != nil {
 		t.Fatal(err)
 	}
 	if d, err := s.DisputeOf(ctx, 40); err != nil || len(d.PhotoFileIDs) != 0 {
@@ -60,16 +61,16 @@ func testDisputes(t *testing.T, s store.Store) {
 }
 
 // testDisputeRace: a double tap on two replicas records one dispute.
-func testDisputeRace(t *testing.T, s store.Store) {
+func testDisputeRace(t *testing.T, s store.Ledger) {
 	createdOnce(t, "disputes", 8, func(i int) (int64, bool, error) {
 		d := fixtureDispute()
 		d.Text = string(rune('a' + i))
-		got, created, err := s.CreateDispute(t.Context(), d)
+		got, created, err := s.CreateDispute(t.Context(), fmt.Sprintf("dispute-race-%d", i), d)
 		return got.ID, created, err
 	})
 }
 
-func testDisputeReminders(t *testing.T, s store.Store) {
+func testUndisputedRefusals(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	f := s.(LedgerFixture) // openWithLedger has checked
 	// Refusals around the window (base-72h, base-48h]; 41 (refused a day
@@ -86,31 +87,22 @@ func testDisputeReminders(t *testing.T, s store.Store) {
 		refused(54, ago(60*time.Hour)),             // in, and disputed below: out
 		refused(55, ago(50*time.Hour)),             // in
 	}
-	noChat := refused(56, ago(60*time.Hour)) // in, but John has no chat to remind him in: out
-	noChat.CustomerID = 3
-	rows = append(rows, noChat)
+	other := refused(56, ago(60*time.Hour)) // in: another customer's
+	other.CustomerID = 3
+	rows = append(rows, other)
 	for _, r := range rows {
 		mustAdd(t, "AddReturnRequest", r.ID)(f.AddReturnRequest(ctx, r))
 	}
-	// Aigerim has a linked chat.
-	sess, err := s.Session(ctx, 901)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess.CustomerID, sess.UpdatedAt = 1, base
-	if err := s.SaveSession(ctx, &sess); err != nil {
-		t.Fatal(err)
-	}
 	d := fixtureDispute()
 	d.ReturnRequestID = 54
-	if _, _, err := s.CreateDispute(ctx, d); err != nil {
+	if _, _, err := s.CreateDispute(ctx, "dispute-54", d); err != nil {
 		t.Fatal(err)
 	}
-	list := func(limit int) []int64 {
+	list := func(after int64, limit int) []int64 {
 		t.Helper()
-		got, err := s.RefusalsToRemind(ctx, ago(72*time.Hour), ago(48*time.Hour), limit)
+		got, err := s.UndisputedRefusals(ctx, ago(72*time.Hour), ago(48*time.Hour), after, limit)
 		if err != nil {
-			t.Fatalf("RefusalsToRemind: %v", err)
+			t.Fatalf("UndisputedRefusals: %v", err)
 		}
 		var ids []int64
 		for _, r := range got {
@@ -118,21 +110,13 @@ func testDisputeReminders(t *testing.T, s store.Store) {
 		}
 		return ids
 	}
-	if got, want := list(0), []int64{51, 55, 52}; !slices.Equal(got, want) {
-		t.Fatalf("RefusalsToRemind = %v, want %v (oldest refusal first)", got, want)
+	if got, want := list(0, 0), []int64{51, 52, 55, 56}; !slices.Equal(got, want) {
+		t.Fatalf("UndisputedRefusals = %v, want %v (by id; 50, 53 out of the window, 54 disputed)", got, want)
 	}
-	if got, want := list(2), []int64{51, 55}; !slices.Equal(got, want) {
-		t.Fatalf("RefusalsToRemind with limit 2 = %v, want %v", got, want)
+	if got, want := list(0, 2), []int64{51, 52}; !slices.Equal(got, want) {
+		t.Fatalf("first page of 2 = %v, want %v", got, want)
 	}
-	reminded := store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: 55, Stage: "refused", At: base}
-	if first, err := s.ClaimNudge(ctx, reminded); err != nil || !first {
-		t.Fatalf("ClaimNudge(reminder of 55): first=%v err=%v", first, err)
-	}
-	// A nudge of another kind about an object with the same id changes nothing.
-	if _, err := s.ClaimNudge(ctx, store.Nudge{Kind: "withdrawal.stuck", ObjectID: 51, Stage: "approval", At: base}); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := list(0), []int64{51, 52}; !slices.Equal(got, want) {
-		t.Fatalf("after reminding 55: %v, want %v", got, want)
+	if got, want := list(52, 2), []int64{55, 56}; !slices.Equal(got, want) {
+		t.Fatalf("page after 52 = %v, want %v", got, want)
 	}
 }

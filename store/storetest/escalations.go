@@ -8,7 +8,7 @@ import (
 	"paydesk/store"
 )
 
-func testOpenWithdrawals(t *testing.T, s store.Store) {
+func testOpenWithdrawals(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	// Of the fixture, 30 (processing) and 31 (approval) are open; 32 was
 	// received and 33 rejected. Both customers' withdrawals count.
@@ -34,7 +34,7 @@ func testOpenWithdrawals(t *testing.T, s store.Store) {
 	}
 }
 
-func testClaimNudge(t *testing.T, s store.Store) {
+func testClaimNudge(t *testing.T, s store.State) {
 	ctx := t.Context()
 	nudge := func(kind string, id int64, stage string) store.Nudge {
 		return store.Nudge{Kind: kind, ObjectID: id, Stage: stage, At: base}
@@ -60,7 +60,7 @@ func testClaimNudge(t *testing.T, s store.Store) {
 
 // testClaimNudgeRace claims one nudge from many goroutines at once, as
 // replicas ticking together would: exactly one may send it.
-func testClaimNudgeRace(t *testing.T, s store.Store) {
+func testClaimNudgeRace(t *testing.T, s store.State) {
 	const claims = 16
 	var (
 		firsts atomic.Int32

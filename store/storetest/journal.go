@@ -16,7 +16,7 @@ func reply(chatID int64, text string) store.Delivery {
 }
 
 // claimAll claims every delivery whose lease ran out by now.
-func claimAll(t *testing.T, s store.Store, now time.Time) []store.Delivery {
+func claimAll(t *testing.T, s store.State, now time.Time) []store.Delivery {
 	t.Helper()
 	list, err := s.ClaimDeliveries(t.Context(), now, now.Add(time.Minute), 100)
 	if err != nil {
@@ -25,7 +25,7 @@ func claimAll(t *testing.T, s store.Store, now time.Time) []store.Delivery {
 	return list
 }
 
-func testCommitUpdate(t *testing.T, s store.Store) {
+func testCommitUpdate(t *testing.T, s store.State) {
 	ctx := t.Context()
 	if handled, err := s.UpdateHandled(ctx, 500); err != nil || handled {
 		t.Fatalf("UpdateHandled(500) before any commit = %v, %v", handled, err)
@@ -86,7 +86,7 @@ func testCommitUpdate(t *testing.T, s store.Store) {
 
 // testCommitUpdateConflict: a session saved since it was read fails the
 // whole commit, so the update is handled again from the new state.
-func testCommitUpdateConflict(t *testing.T, s store.Store) {
+func testCommitUpdateConflict(t *testing.T, s store.State) {
 	ctx := t.Context()
 	sess := store.Session{ChatID: 11, UpdatedAt: base}
 	if err := s.SaveSession(ctx, &sess); err != nil {
@@ -113,7 +113,7 @@ func testCommitUpdateConflict(t *testing.T, s store.Store) {
 
 // testCommitUpdateRace commits one update from many goroutines, as the
 // webhook and polling (or two replicas) handling one update would.
-func testCommitUpdateRace(t *testing.T, s store.Store) {
+func testCommitUpdateRace(t *testing.T, s store.State) {
 	const racers = 8
 	var firsts atomic.Int32
 	var wg sync.WaitGroup
@@ -140,7 +140,7 @@ func testCommitUpdateRace(t *testing.T, s store.Store) {
 }
 
 // testTickDeliveries: a commit without an update stores deliveries only.
-func testTickDeliveries(t *testing.T, s store.Store) {
+func testTickDeliveries(t *testing.T, s store.State) {
 	c := &store.UpdateCommit{At: base, Deliveries: []store.Delivery{{ChatID: 13, Proactive: true, Method: store.DeliverySend, Text: "nudge"}}, LeaseUntil: base}
 	if first, err := s.CommitUpdate(t.Context(), c); err != nil || !first {
 		t.Fatalf("CommitUpdate without an update = %v, %v", first, err)
@@ -153,7 +153,7 @@ func testTickDeliveries(t *testing.T, s store.Store) {
 	}
 }
 
-func testBlockedChats(t *testing.T, s store.Store) {
+func testBlockedChats(t *testing.T, s store.State) {
 	ctx := t.Context()
 	blocked := func(chat int64) bool {
 		t.Helper()
@@ -188,7 +188,7 @@ func testBlockedChats(t *testing.T, s store.Store) {
 
 // testDeliveryIDsNotReused: a sender may still hold the id of a delivery it
 // just sent and deleted; a new delivery must not get that id.
-func testDeliveryIDsNotReused(t *testing.T, s store.Store) {
+func testDeliveryIDsNotReused(t *testing.T, s store.State) {
 	ctx := t.Context()
 	var last int64
 	for i := range 3 {

@@ -11,7 +11,7 @@ func transferID(v store.Transfer) int64           { return v.ID }
 func withdrawalID(v store.Withdrawal) int64       { return v.ID }
 func returnRequestID(v store.ReturnRequest) int64 { return v.ID }
 
-func testTransfers(t *testing.T, s store.Store) {
+func testTransfers(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	all := byID(fixtureTransfers, transferID, aigulTransfers)
 	tests := []struct {
@@ -57,7 +57,7 @@ func testTransfers(t *testing.T, s store.Store) {
 	}
 }
 
-func testWithdrawals(t *testing.T, s store.Store) {
+func testWithdrawals(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	all := byID(fixtureWithdrawals, withdrawalID, aigulWithdrawals)
 	tests := []struct {
@@ -93,7 +93,7 @@ func testWithdrawals(t *testing.T, s store.Store) {
 	}
 }
 
-func testReferenceData(t *testing.T, s store.Store) {
+func testReferenceData(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	for _, want := range fixtureTiers {
 		if got, err := s.Tier(ctx, want.Code); err != nil || got != want {
@@ -113,7 +113,7 @@ func testReferenceData(t *testing.T, s store.Store) {
 	}
 }
 
-func testReturnRequests(t *testing.T, s store.Store) {
+func testReturnRequests(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
 	for _, tt := range []struct {
 		id   store.CustomerID

@@ -11,7 +11,7 @@ import (
 	"paydesk/store"
 )
 
-func testSessionFresh(t *testing.T, s store.Store) {
+func testSessionFresh(t *testing.T, s store.State) {
 	got, err := s.Session(t.Context(), 42)
 	if err != nil {
 		t.Fatalf("Session(42): %v", err)
@@ -33,7 +33,7 @@ var unicodeData = map[string]string{
 	"ключ":      "значение",
 }
 
-func testSessionSave(t *testing.T, s store.Store) {
+func testSessionSave(t *testing.T, s store.State) {
 	ctx := t.Context()
 	sess := store.Session{ChatID: 7, CustomerID: 1, Language: "ru", ClientLanguage: "cs", Flow: "cancel", Step: "confirm",
 		Data: maps.Clone(unicodeData), UpdatedAt: base}
@@ -86,7 +86,7 @@ func testSessionSave(t *testing.T, s store.Store) {
 	}
 }
 
-func assertSession(t *testing.T, s store.Store, want store.Session) {
+func assertSession(t *testing.T, s store.State, want store.Session) {
 	t.Helper()
 	got, err := s.Session(t.Context(), want.ChatID)
 	if err != nil {
@@ -100,7 +100,7 @@ func assertSession(t *testing.T, s store.Store, want store.Session) {
 // testSessionRace lets several saves from the same version race, over and
 // over: in every round exactly one must win, and the stored session must be
 // the winner's. The first round races to create the session.
-func testSessionRace(t *testing.T, s store.Store) {
+func testSessionRace(t *testing.T, s store.State) {
 	ctx := t.Context()
 	const (
 		rounds = 20
@@ -148,7 +148,7 @@ func testSessionRace(t *testing.T, s store.Store) {
 	}
 }
 
-func testChatsOf(t *testing.T, s store.Store) {
+func testChatsOf(t *testing.T, s store.State) {
 	ctx := t.Context()
 	save := func(chat int64, customer store.CustomerID, at time.Time) {
 		t.Helper()

@@ -1,12 +1,14 @@
-// Package storetest is the conformance suite every store.Store
-// implementation must pass, so flows can rely on the behaviour the
-// interfaces promise (compare-and-swap sessions, exactly-once update marks,
-// newest-first ledger lists) whichever store is plugged in.
+// Package storetest is the conformance suites every store implementation
+// must pass, so flows and bot can rely on what the interfaces promise
+// (compare-and-swap sessions, exactly-once update marks, once-only keyed
+// deliveries, newest-first ledger lists) whichever store is plugged in.
+// There is one suite per interface: RunState for store.State, RunLedger for
+// store.Ledger.
 //
-// Use it from the implementation's tests:
+// Use them from the implementation's tests:
 //
-//	func TestConformance(t *testing.T) {
-//		storetest.Run(t, func(t *testing.T) store.Store { ... a new, empty store ... })
+//	func TestState(t *testing.T) {
+//		storetest.RunState(t, func(t *testing.T) store.State { ... a new, empty store ... })
 //	}
 package storetest
 
@@ -17,11 +19,11 @@ import (
 	"paydesk/store"
 )
 
-// LedgerFixture is implemented by a store that can be filled with ledger
-// rows. store.Store only reads the ledger (it belongs to the payments
+// LedgerFixture is implemented by a ledger that can be filled with rows.
+// store.Ledger only reads the payments data (it belongs to the payments
 // backend), so the suite needs this to put rows in place before it reads
 // them back. Rows come with their ids; each Add returns the stored id. A
-// store without it skips the customer and ledger tests.
+// ledger without it skips the tests that read rows.
 type LedgerFixture interface {
 	AddTier(ctx context.Context, t store.Tier) error
 	AddProvider(ctx context.Context, p store.Provider) error
@@ -31,51 +33,68 @@ type LedgerFixture interface {
 	AddReturnRequest(ctx context.Context, r store.ReturnRequest) (int64, error)
 }
 
-// Run runs the suite. open must return a new, empty store on every call;
-// the suite closes it when the subtest ends. Times are whole seconds, so a
-// store that keeps seconds passes as well as one that keeps nanoseconds.
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+// RunState runs the State suite. open must return a new, empty store on
+// every call; the suite closes it when the subtest ends. Times are whole
+// seconds, so a store that keeps seconds passes as well as one that keeps
+// nanoseconds.
+func RunState(t *testing.T, open func(t *testing.T) store.State) {
+	o := func(t *testing.T) store.State { return opened(t, open) }
 	t.Run("Ping", func(t *testing.T) {
-		if err := openStore(t, open).Ping(t.Context()); err != nil {
+		if err := o(t).Ping(t.Context()); err != nil {
 			t.Fatalf("Ping: %v", err)
 		}
 	})
-	t.Run("Customers", func(t *testing.T) { testCustomers(t, openWithLedger(t, open)) })
-	t.Run("SessionFresh", func(t *testing.T) { testSessionFresh(t, openStore(t, open)) })
-	t.Run("SessionSave", func(t *testing.T) { testSessionSave(t, openStore(t, open)) })
-	t.Run("SessionRace", func(t *testing.T) { testSessionRace(t, openStore(t, open)) })
-	t.Run("ChatsOf", func(t *testing.T) { testChatsOf(t, openStore(t, open)) })
-	t.Run("Transfers", func(t *testing.T) { testTransfers(t, openWithLedger(t, open)) })
-	t.Run("Withdrawals", func(t *testing.T) { testWithdrawals(t, openWithLedger(t, open)) })
-	t.Run("ReferenceData", func(t *testing.T) { testReferenceData(t, openWithLedger(t, open)) })
-	t.Run("ReturnRequests", func(t *testing.T) { testReturnRequests(t, openWithLedger(t, open)) })
-	t.Run("MarkUpdate", func(t *testing.T) { testMarkUpdate(t, openStore(t, open)) })
-	t.Run("MarkUpdateRace", func(t *testing.T) { testMarkUpdateRace(t, openStore(t, open)) })
-	t.Run("ForgetUpdates", func(t *testing.T) { testForgetUpdates(t, openStore(t, open)) })
-	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, openStore(t, open)) })
-	t.Run("CommitUpdate", func(t *testing.T) { testCommitUpdate(t, openStore(t, open)) })
-	t.Run("CommitUpdateConflict", func(t *testing.T) { testCommitUpdateConflict(t, openStore(t, open)) })
-	t.Run("CommitUpdateRace", func(t *testing.T) { testCommitUpdateRace(t, openStore(t, open)) })
-	t.Run("DeliveryIDsNotReused", func(t *testing.T) { testDeliveryIDsNotReused(t, openStore(t, open)) })
-	t.Run("TickDeliveries", func(t *testing.T) { testTickDeliveries(t, openStore(t, open)) })
-	t.Run("BlockedChats", func(t *testing.T) { testBlockedChats(t, openStore(t, open)) })
-	t.Run("Tickets", func(t *testing.T) { testTickets(t, openStore(t, open)) })
-	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, openStore(t, open)) })
-	t.Run("OpenWithdrawals", func(t *testing.T) { testOpenWithdrawals(t, openWithLedger(t, open)) })
-	t.Run("ClaimNudge", func(t *testing.T) { testClaimNudge(t, openStore(t, open)) })
-	t.Run("ClaimNudgeRace", func(t *testing.T) { testClaimNudgeRace(t, openStore(t, open)) })
-	t.Run("Disputes", func(t *testing.T) { testDisputes(t, openWithLedger(t, open)) })
-	t.Run("DisputeRace", func(t *testing.T) { testDisputeRace(t, openWithLedger(t, open)) })
-	t.Run("DisputeReminders", func(t *testing.T) { testDisputeReminders(t, openWithLedger(t, open)) })
-	t.Run("Cancellations", func(t *testing.T) { testCancellations(t, openWithLedger(t, open)) })
-	t.Run("CancellationRace", func(t *testing.T) { testCancellationRace(t, openWithLedger(t, open)) })
-	t.Run("CancellationDeliveries", func(t *testing.T) { testCancellationDeliveries(t, openWithLedger(t, open)) })
-	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, openStore(t, open)) })
-	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, openStore(t, open)) })
-	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, openStore(t, open)) })
+	t.Run("SessionFresh", func(t *testing.T) { testSessionFresh(t, o(t)) })
+	t.Run("SessionSave", func(t *testing.T) { testSessionSave(t, o(t)) })
+	t.Run("SessionRace", func(t *testing.T) { testSessionRace(t, o(t)) })
+	t.Run("ChatsOf", func(t *testing.T) { testChatsOf(t, o(t)) })
+	t.Run("MarkUpdate", func(t *testing.T) { testMarkUpdate(t, o(t)) })
+	t.Run("MarkUpdateRace", func(t *testing.T) { testMarkUpdateRace(t, o(t)) })
+	t.Run("ForgetUpdates", func(t *testing.T) { testForgetUpdates(t, o(t)) })
+	t.Run("PollOffset", func(t *testing.T) { testPollOffset(t, o(t)) })
+	t.Run("CommitUpdate", func(t *testing.T) { testCommitUpdate(t, o(t)) })
+	t.Run("CommitUpdateConflict", func(t *testing.T) { testCommitUpdateConflict(t, o(t)) })
+	t.Run("CommitUpdateRace", func(t *testing.T) { testCommitUpdateRace(t, o(t)) })
+	t.Run("DeliveryIDsNotReused", func(t *testing.T) { testDeliveryIDsNotReused(t, o(t)) })
+	t.Run("DeliveryKeys", func(t *testing.T) { testDeliveryKeys(t, o(t)) })
+	t.Run("DeliveryKeysRace", func(t *testing.T) { testDeliveryKeysRace(t, o(t)) })
+	t.Run("TickDeliveries", func(t *testing.T) { testTickDeliveries(t, o(t)) })
+	t.Run("BlockedChats", func(t *testing.T) { testBlockedChats(t, o(t)) })
+	t.Run("Tickets", func(t *testing.T) { testTickets(t, o(t)) })
+	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, o(t)) })
+	t.Run("ClaimNudge", func(t *testing.T) { testClaimNudge(t, o(t)) })
+	t.Run("ClaimNudgeRace", func(t *testing.T) { testClaimNudgeRace(t, o(t)) })
+	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, o(t)) })
+	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, o(t)) })
+	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, o(t)) })
 }
 
-func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
+// RunLedger runs the Ledger suite. open must return a new, empty ledger on
+// every call that implements LedgerFixture (or the tests that read rows
+// skip); the suite closes it when the subtest ends.
+func RunLedger(t *testing.T, open func(t *testing.T) store.Ledger) {
+	o := func(t *testing.T) store.Ledger { return openWithLedger(t, open) }
+	t.Run("Ping", func(t *testing.T) {
+		if err := opened(t, open).Ping(t.Context()); err != nil {
+			t.Fatalf("Ping: %v", err)
+		}
+	})
+	t.Run("Customers", func(t *testing.T) { testCustomers(t, o(t)) })
+	t.Run("Transfers", func(t *testing.T) { testTransfers(t, o(t)) })
+	t.Run("Withdrawals", func(t *testing.T) { testWithdrawals(t, o(t)) })
+	t.Run("ReferenceData", func(t *testing.T) { testReferenceData(t, o(t)) })
+	t.Run("ReturnRequests", func(t *testing.T) { testReturnRequests(t, o(t)) })
+	t.Run("OpenWithdrawals", func(t *testing.T) { testOpenWithdrawals(t, o(t)) })
+	t.Run("Disputes", func(t *testing.T) { testDisputes(t, o(t)) })
+	t.Run("DisputeRace", func(t *testing.T) { testDisputeRace(t, o(t)) })
+	t.Run("UndisputedRefusals", func(t *testing.T) { testUndisputedRefusals(t, o(t)) })
+	t.Run("Cancellations", func(t *testing.T) { testCancellations(t, o(t)) })
+	t.Run("CancellationRace", func(t *testing.T) { testCancellationRace(t, o(t)) })
+	t.Run("IdempotencyKeys", func(t *testing.T) { testIdempotencyKeys(t, o(t)) })
+}
+
+// opened opens a store and closes it when the test ends.
+func opened[S interface{ Close() error }](t *testing.T, open func(t *testing.T) S) S {
 	t.Helper()
 	s := open(t)
 	t.Cleanup(func() {
@@ -87,9 +106,9 @@ func openStore(t *testing.T, open func(t *testing.T) store.Store) store.Store {
 }
 
 // openWithLedger opens a store holding the fixture ledger (ledger.go).
-func openWithLedger(t *testing.T, open func(t *testing.T) store.Store) store.Store {
+func openWithLedger(t *testing.T, open func(t *testing.T) store.Ledger) store.Ledger {
 	t.Helper()
-	s := openStore(t, open)
+	s := opened(t, open)
 	f, ok := s.(LedgerFixture)
 	if !ok {
 		t.Skipf("%T does not implement storetest.LedgerFixture: no ledger rows to read", s)

@@ -11,7 +11,7 @@ import (
 )
 
 // testSupportTopics: the ticket-topic mapping, set once, found both ways.
-func testSupportTopics(t *testing.T, s store.Store) {
+func testSupportTopics(t *testing.T, s store.State) {
 	ctx := t.Context()
 	tk, _, err := s.OpenTicket(ctx, newTicket(1, 101, "support"))
 	if err != nil {
@@ -42,7 +42,7 @@ func testSupportTopics(t *testing.T, s store.Store) {
 
 // testSupportLifecycle: close by whom, reopen keeping id and topic, rate,
 // assign.
-func testSupportLifecycle(t *testing.T, s store.Store) {
+func testSupportLifecycle(t *testing.T, s store.State) {
 	ctx := t.Context()
 	tk, _, err := s.OpenTicket(ctx, newTicket(1, 101, "withdrawal:7"))
 	if err != nil {
@@ -131,7 +131,7 @@ func testSupportLifecycle(t *testing.T, s store.Store) {
 }
 
 // testExchanges: a bounded per-chat log, oldest first.
-func testExchanges(t *testing.T, s store.Store) {
+func testExchanges(t *testing.T, s store.State) {
 	ctx := t.Context()
 	line := func(i int) store.Exchange {
 		return store.Exchange{At: ticketTime.Add(time.Duration(i) * time.Minute), Bot: i%2 == 1, Kind: "text", Text: fmt.Sprint("line ", i)}

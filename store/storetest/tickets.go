@@ -15,7 +15,7 @@ func newTicket(customer store.CustomerID, chat int64, subject string) store.Tick
 		Status: store.TicketOpen, Language: "ru", CreatedAt: ticketTime}
 }
 
-func testTickets(t *testing.T, s store.Store) {
+func testTickets(t *testing.T, s store.State) {
 	ctx := t.Context()
 	first, created, err := s.OpenTicket(ctx, newTicket(1, 101, "withdrawal:7"))
 	if err != nil || !created || first.ID == 0 {
@@ -66,7 +66,7 @@ func testTickets(t *testing.T, s store.Store) {
 }
 
 // testTicketRace: a double tap on two replicas opens one ticket.
-func testTicketRace(t *testing.T, s store.Store) {
+func testTicketRace(t *testing.T, s store.State) {
 	createdOnce(t, "ticket opens", 8, func(int) (int64, bool, error) {
 		tk, created, err := s.OpenTicket(t.Context(), newTicket(2, 102, "support"))
 		return tk.ID, created, err

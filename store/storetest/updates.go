@@ -9,7 +9,7 @@ import (
 	"paydesk/store"
 )
 
-func testMarkUpdate(t *testing.T, s store.Store) {
+func testMarkUpdate(t *testing.T, s store.State) {
 	ctx := t.Context()
 	for _, tt := range []struct {
 		id    int64
@@ -30,7 +30,7 @@ func testMarkUpdate(t *testing.T, s store.Store) {
 
 // testMarkUpdateRace marks one update from many goroutines at once, as a
 // redelivery racing the original would: exactly one may handle it.
-func testMarkUpdateRace(t *testing.T, s store.Store) {
+func testMarkUpdateRace(t *testing.T, s store.State) {
 	ctx := t.Context()
 	const marks = 16
 	for id := int64(1); id <= 5; id++ {
@@ -57,7 +57,7 @@ func testMarkUpdateRace(t *testing.T, s store.Store) {
 	}
 }
 
-func testForgetUpdates(t *testing.T, s store.Store) {
+func testForgetUpdates(t *testing.T, s store.State) {
 	ctx := t.Context()
 	cutoff := base.Add(-25 * time.Hour)
 	marked := []struct {
@@ -86,7 +86,7 @@ func testForgetUpdates(t *testing.T, s store.Store) {
 	}
 }
 
-func testPollOffset(t *testing.T, s store.Store) {
+func testPollOffset(t *testing.T, s store.State) {
 	ctx := t.Context()
 	if got, err := s.PollOffset(ctx); err != nil || got != 0 {
 		t.Errorf("PollOffset() on an empty store = %d, %v; want 0", got, err)

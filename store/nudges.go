@@ -5,15 +5,9 @@ import (
 	"time"
 )
 
-// Escalations is what the stuck-withdrawal nudge (issue 4) needs from
-// storage: the withdrawals still on their way, and a record of the
-// proactive messages already sent, so each is sent once even when several
-// replicas run the periodic jobs at the same time.
-type Escalations interface {
-	// OpenWithdrawals lists withdrawals awaiting approval or processing with
-	// an id above after, by id, at most limit of them (limit <= 0: all), so
-	// a job can walk them page by page.
-	OpenWithdrawals(ctx context.Context, after int64, limit int) ([]Withdrawal, error)
+// Nudges records the proactive messages already sent, so each is sent once
+// even when several replicas run the periodic jobs at the same time.
+type Nudges interface {
 	// ClaimNudge records that the nudge n is being sent. first is true only
 	// for the one call that recorded it; every later or concurrent call for
 	// the same (Kind, ObjectID, Stage) gets false and must send nothing.
