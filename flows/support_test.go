@@ -207,7 +207,7 @@ func TestHandoffFromFlowsDescribesTheObject(t *testing.T) {
 		{"transfer", "108", "Transfer #108", []string{"Cancellation window: closed on"}},
 		{"return", "301", "Return request #301", []string{"Return request #301, order KZ-458812", "Status: The seller refused", "Dispute deadline: 25 November, 14:00, time left: 2 days"}},
 		{"return", "302", "Return request #302", []string{"Dispute deadline: passed on 22 November, 14:00"}},
-		{"withdrawal", "207", "Withdrawal #207", []string{"About: Withdrawal #207, not found among the customer's data"}}, // customer 2's
+		{"withdrawal", "207", "Withdrawal #207", []string{"About: Withdrawal #207 (not found among the customer's data)"}}, // customer 2's
 	}
 	for _, tc := range cases {
 		t.Run(tc.kind+tc.id, func(t *testing.T) {
