@@ -109,7 +109,7 @@ func TestWithdrawalButtonAtTheDeadline(t *testing.T) {
 		t.Fatalf("ticket %+v, %v; want one about withdrawal 203", tk, err)
 	}
 	// The agents read the N the customer pressed, not a literal "N".
-	if card := render(t, out.Relays[0].Note); !strings.Contains(card, "Why the bot handed off: The withdrawal is past its limit: the customer pressed “Waiting more than 2 days?”.") {
+	if card := render(t, out.Relays[0].Note); !strings.Contains(card, "Why the bot handed off: The withdrawal is past its limit: the customer tapped “Waiting more than 2 days?”.") {
 		t.Errorf("card does not give the button's N:\n%s", card)
 	}
 	// The second press finds the same ticket.
