@@ -153,7 +153,7 @@ func (e *Engine) describe(ctx context.Context, cust store.Customer, subject stri
 	kind, id := splitSubject(subject)
 	d, ok := e.router.describers[kind]
 	if !ok || id == 0 {
-		return []Msg{M("support.card.general")}, nil
+		return nil, nil // a general question: the title says so, and there is no object
 	}
 	msgs, err := d(CardContext{Ctx: ctx, Ledger: e.ledger, Customer: cust, Now: now}, id)
 	if errors.Is(err, store.ErrNotFound) {

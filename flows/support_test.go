@@ -126,11 +126,14 @@ func TestTalkToSupportHandsOffAndRelays(t *testing.T) {
 	text := render(t, card.Note)
 	for _, want := range []string{"Ticket #1 · General question", "Customer: Айгерим Садыкова", "Account: #1", "Language: English",
 		"Times on this card are in the customer's time zone, Asia/Almaty (UTC+5).",
-		"About: a general question", "Why the bot handed off: the customer chose “Talk to support”",
+		"Why the bot handed off: the customer chose “Talk to support”",
 		"customer: /start", "bot: Hello, Айгерим!", "customer: [button] Talk to support"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "About:") {
+		t.Errorf("a general question has no object to be about, and the title names it:\n%s", text)
 	}
 	tk := h.ticket(1)
 	if tk.Subject != "support" || tk.Reason != flows.ReasonMenu || tk.Status != store.TicketOpen || tk.ChatID != chat {
