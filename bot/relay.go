@@ -121,7 +121,7 @@ func (b *Bot) ensureTopic(ctx context.Context, t store.Ticket, r flows.Relay) (t
 	var created *models.ForumTopic
 	err = b.call(ctx, b.support.chatID, Interactive, "createForumTopic", func(ctx context.Context) error {
 		var err error
-		created, err = b.api.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: b.support.chatID, Name: name})
+		created, err = b.api.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: b.support.chatID, Name: b.topicTitle(name)})
 		return err
 	})
 	if err != nil {
@@ -151,13 +151,18 @@ func (b *Bot) markTopic(ctx context.Context, topic int64, r flows.Relay) error {
 		case flows.RelayTopicReopened:
 			_, err = b.api.ReopenForumTopic(ctx, &tg.ReopenForumTopicParams{ChatID: chat, MessageThreadID: thread})
 		default:
-			_, err = b.api.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: chat, MessageThreadID: thread, Name: r.TopicName})
+			_, err = b.api.EditForumTopic(ctx, &tg.EditForumTopicParams{ChatID: chat, MessageThreadID: thread, Name: b.topicTitle(r.TopicName)})
 		}
 		if isNotModified(err) || (err != nil && containsFold(err.Error(), "TOPIC_NOT_MODIFIED")) {
 			return nil // already so
 		}
 		return err
 	})
+}
+
+// topicTitle is a topic name as the agents read it, in their language.
+func (b *Bot) topicTitle(name locales.Msg) string {
+	return flows.TopicTitle(b.locales.For(b.support.lang), name)
 }
 
 // post writes the bot's note or card into a topic, in the agents' language.

@@ -271,28 +271,28 @@ func TestHandoffOpensTopicWithCaseCard(t *testing.T) {
 		t.Fatalf("no Back to the bot keyboard: %v", toCustomer.Params["reply_markup"])
 	}
 	topic := want(t, calls, "createForumTopic", 1)[0]
-	if topic.ChatID() != supportChat || topic.Params["name"] != "#1 · RU · support" {
+	if topic.ChatID() != supportChat || topic.Params["name"] != "#1 · RU · General question" {
 		t.Fatalf("topic %v", topic.Params)
 	}
 	card := sentTo(t, calls, supportChat)
 	if thread(card) != firstTopic {
 		t.Fatalf("card went to chat %d thread %d", card.ChatID(), thread(card))
 	}
-	contains(t, card, "Ticket #1 · support", "Customer: Айгерим Садыкова", "Language: Русский",
+	contains(t, card, "Ticket #1 · General question", "Customer: Айгерим Садыкова", "Language: Русский",
 		"Why the bot handed off: the customer chose “Talk to support”", "customer: /start", "customer: [button] Написать в поддержку")
 }
 
 func TestHandoffFromFlowsCarriesTheObject(t *testing.T) {
-	for _, tc := range []struct{ subject, card string }{
-		{"withdrawal 201", "Withdrawal #201: ₸15,000 to Kaspi Gold *4417"},
-		{"transfer 101", "Transfer #101: ₸5,000 to Нурлан А."},
-		{"return 302", "Dispute deadline: passed on 22 November, 14:00"},
+	for _, tc := range []struct{ subject, topic, card string }{
+		{"withdrawal 201", "Withdrawal #201", "Withdrawal #201: ₸15,000 to Kaspi Gold *4417"},
+		{"transfer 101", "Transfer #101", "Transfer #101: ₸5,000 to Нурлан А."},
+		{"return 302", "Return request #302", "Dispute deadline: passed on 22 November, 14:00"},
 	} {
 		t.Run(tc.subject, func(t *testing.T) {
 			r := newSupportRig(t, supportChat)
 			r.link()
 			calls := r.from(customerMsg(text("/escalate " + tc.subject)))
-			name := "#1 · RU · " + strings.Replace(tc.subject, " ", ":", 1)
+			name := "#1 · RU · " + tc.topic // in the agents' language, not the customer's
 			if got := want(t, calls, "createForumTopic", 1)[0].Params["name"]; got != name {
 				t.Fatalf("topic %q, want %q", got, name)
 			}
@@ -386,18 +386,18 @@ func TestAgentCommands(t *testing.T) {
 	}
 	contains(t, sent[1], "@anna sent the canned reply greeting to the customer (Русский)")
 
-	topicPost(r.from(agentMsg(anna, firstTopic, "/card")), "Ticket #1 · support", "Nobody has taken it yet")
+	topicPost(r.from(agentMsg(anna, firstTopic, "/card")), "Ticket #1 · General question", "Nobody has taken it yet")
 
 	// Anna takes it, then passes it on replying to a colleague's message.
 	calls = r.from(agentMsg(anna, firstTopic, "/assign"))
-	if got := want(t, calls, "editForumTopic", 1)[0].Params["name"]; got != "#1 · RU · support · @anna" {
+	if got := want(t, calls, "editForumTopic", 1)[0].Params["name"]; got != "#1 · RU · General question · @anna" {
 		t.Fatalf("topic renamed to %q", got)
 	}
 	topicPost(calls, "@anna has taken the ticket.")
 	u := agentMsg(anna, firstTopic, "/assign")
 	u.Message.ReplyToMessage = agentMsg(boris, firstTopic, "я возьму").Message
 	calls = r.from(u)
-	if got := want(t, calls, "editForumTopic", 1)[0].Params["name"]; got != "#1 · RU · support · @boris" {
+	if got := want(t, calls, "editForumTopic", 1)[0].Params["name"]; got != "#1 · RU · General question · @boris" {
 		t.Fatalf("topic renamed to %q", got)
 	}
 	sent = want(t, calls, "sendMessage", 2)

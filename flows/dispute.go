@@ -113,7 +113,7 @@ func showReturns(c *Conv, _ Action) error {
 				"Deadline", returnTime(c, DisputeDeadline(r)))
 		}
 		s.Body = append(s.Body, item)
-		s.Inline = append(s.Inline, []Button{c.Button(M("dispute.list_button", "Order", r.OrderNo, "Item", r.Item), actReturnCard, r.ID)})
+		s.Inline = append(s.Inline, []Button{c.Button(M("dispute.list_button", "Order", r.OrderNo, "Item", clip(r.Item, listButtonRunes)), actReturnCard, r.ID)})
 	}
 	s.Inline = append(s.Inline, MenuRow(c))
 	c.Show(returnNav(c, s))

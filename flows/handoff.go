@@ -29,12 +29,38 @@ func splitSubject(s string) (kind string, id int64) {
 	return kind, id
 }
 
+// subjectName is a Subject as people read it, in the reader's language:
+// "Вывод средств № 201", "Žádost o vrácení č. 306", "General question".
+// The number is digits only, like a ticket's.
+func subjectName(subject string) Msg {
+	kind, id := splitSubject(subject)
+	if id == 0 {
+		return M("support.subject." + kind)
+	}
+	return M("support.subject."+kind, "ID", strconv.FormatInt(id, 10))
+}
+
+// CountedReason is a handoff reason whose message has plural forms, stored
+// with its count so the agents read the real number: the withdrawal's
+// reason names the "Waiting more than 2 days?" the customer pressed.
+func CountedReason(id string, n int) string { return id + "#" + strconv.Itoa(n) }
+
+// reasonMsg is the message a stored handoff reason stands for: a message
+// ID, or a CountedReason.
+func reasonMsg(reason string) Msg {
+	id, num, ok := strings.Cut(reason, "#")
+	if n, err := strconv.Atoi(num); ok && err == nil {
+		return M(id).N(n)
+	}
+	return M(reason)
+}
+
 // Handoff hands the chat to human support about subject: it opens the
 // customer's ticket for it (or finds the open one) and tells the customer
 // that a person will answer. Every escalation goes through here: "Talk to
 // support", a stuck withdrawal, a closed dispute window, an expired
 // cancellation. reason is a message ID saying why the bot handed off; the
-// agents see it on the case card. It shows the customer the handoff screen
+// agents see it on the case card (CountedReason for one with a number). It shows the customer the handoff screen
 // naming the ticket (or, for a second press, that the ticket is already
 // open); a flow may show its own line about the object before calling it.
 //
@@ -82,7 +108,7 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	first := M("support.handed_off", "Ticket", TicketNo(t))
 	if reopened {
 		c.relay(Relay{Kind: RelayTopicReopened, Ticket: t})
-		c.note(t, M("support.agent.reopened_handoff", "Ticket", TicketNo(t), "Reason", M(reason)))
+		c.note(t, M("support.agent.reopened_handoff", "Ticket", TicketNo(t), "Reason", reasonMsg(reason)))
 		first = M("support.reopened", "Ticket", TicketNo(t))
 	}
 	name, err := c.e.topicName(c.ctx, t)

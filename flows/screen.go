@@ -20,6 +20,12 @@ type Screen struct {
 	Replace bool
 }
 
+// listButtonRunes is how much of a ledger's name (an item, say) a list
+// button takes. Phones cut a label of a full-width button (one per row)
+// past about 35 characters, and a half-width one past 24; a list has one
+// per row and the message above it gives the whole name.
+const listButtonRunes = 32
+
 // Button is an inline button: a label and signed, self-contained callback data.
 type Button struct {
 	Label locales.Msg

@@ -83,7 +83,7 @@ type Relay struct {
 	Kind      RelayKind
 	Ticket    store.Ticket
 	Note      []Msg
-	TopicName string
+	TopicName Msg // rendered with TopicTitle in the agents' language
 }
 
 // relay queues a relay for the support group.

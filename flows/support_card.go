@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"paydesk/locales"
 	"paydesk/store"
@@ -54,33 +55,44 @@ func registerDescribers(r *Router) {
 func (e *Engine) State() store.State { return e.state }
 
 // TopicOpening is what a ticket's new topic is named and first shows.
-func (e *Engine) TopicOpening(ctx context.Context, t store.Ticket) (name string, card []Msg, err error) {
+func (e *Engine) TopicOpening(ctx context.Context, t store.Ticket) (name Msg, card []Msg, err error) {
 	if name, err = e.topicName(ctx, t); err != nil {
-		return "", nil, err
+		return Msg{}, nil, err
 	}
 	card, err = e.card(ctx, t, e.now())
 	return name, card, err
 }
 
-// maxTopicName is Telegram's limit on a forum topic's name.
+// maxTopicName is Telegram's limit on a forum topic's name, in UTF-16
+// code units.
 const maxTopicName = 128
 
 // topicName names a ticket's topic with its number, the customer's language
-// and the subject, and who has it: "#12 · RU · withdrawal:201 · @anna".
-func (e *Engine) topicName(ctx context.Context, t store.Ticket) (string, error) {
+// and the subject, and who has it: "#12 · RU · Вывод средств № 201 · @anna".
+// It is rendered in the agents' language (TopicTitle).
+func (e *Engine) topicName(ctx context.Context, t store.Ticket) (Msg, error) {
 	a, err := e.state.TicketAssignee(ctx, t.ID)
 	if err != nil {
-		return "", fmt.Errorf("name topic of ticket %d: %w", t.ID, err)
+		return Msg{}, fmt.Errorf("name topic of ticket %d: %w", t.ID, err)
 	}
-	parts := []string{"#" + TicketNo(t), strings.ToUpper(cmpOr(t.Language, "?")), t.Subject}
+	kv := []any{"Ticket", TicketNo(t), "Lang", strings.ToUpper(cmpOr(t.Language, "?")), "Subject", subjectName(t.Subject)}
 	if a.Name != "" {
-		parts = append(parts, a.Name)
+		return M("support.card.topic_assigned", append(kv, "Agent", a.Name)...), nil
 	}
-	name := strings.Join(parts, " · ")
-	if r := []rune(name); len(r) > maxTopicName {
-		name = string(r[:maxTopicName])
+	return M("support.card.topic", kv...), nil
+}
+
+// TopicTitle renders a topic name as Telegram shows it: plain text in l's
+// language, cut to Telegram's limit.
+func TopicTitle(l *locales.Localizer, name Msg) string {
+	s := locales.PlainText(l.Text(name))
+	units := 0
+	for i, r := range s {
+		if units += len(utf16.Encode([]rune{r})); units > maxTopicName {
+			return s[:i]
+		}
 	}
-	return name, nil
+	return s
 }
 
 func cmpOr(s, def string) string {
@@ -92,25 +104,32 @@ func cmpOr(s, def string) string {
 
 // card builds the case card of a ticket at now.
 func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg, error) {
-	body := []Msg{M("support.card.title", "Ticket", TicketNo(t), "Subject", t.Subject)}
+	body := []Msg{M("support.card.title", "Ticket", TicketNo(t), "Subject", subjectName(t.Subject))}
 	lang := M("lang." + cmpOr(t.Language, "en"))
+	// Every time on the card is in one zone, named on it: the customer's,
+	// whose deadlines and calendar the clocks run on; the team's for a chat
+	// that is not linked to a customer.
+	loc := e.hours.Loc
 	cust, err := e.ledger.Customer(ctx, t.CustomerID)
 	switch {
 	case err == nil:
+		loc = cust.Location()
 		body = append(body, M("support.card.customer", "Name", cust.Name, "Account", fmt.Sprint(cust.ID),
-			"Country", cust.Country, "Tier", cust.Tier, "Currency", cust.Currency, "Lang", lang))
+			"Country", cust.Country, "Tier", cust.Tier, "Currency", cust.Currency, "Lang", lang),
+			M("support.card.zone_customer", "Zone", locales.ZoneName(now, loc)))
 		obj, err := e.describe(ctx, cust, t.Subject, now)
 		if err != nil {
 			return nil, err
 		}
 		body = append(body, obj...)
 	case errors.Is(err, store.ErrNotFound):
-		body = append(body, M("support.card.unlinked", "Chat", fmt.Sprint(t.ChatID), "Lang", lang))
+		body = append(body, M("support.card.unlinked", "Chat", fmt.Sprint(t.ChatID), "Lang", lang),
+			M("support.card.zone_team", "Zone", locales.ZoneName(now, loc)))
 	default:
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
 	}
 	if t.Reason != "" {
-		body = append(body, M("support.card.reason", "Reason", M(t.Reason)))
+		body = append(body, M("support.card.reason", "Reason", reasonMsg(t.Reason)))
 	}
 	a, err := e.state.TicketAssignee(ctx, t.ID)
 	if err != nil {
@@ -121,7 +140,7 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 	} else {
 		body = append(body, M("support.card.unassigned"))
 	}
-	history, err := e.history(ctx, t.ChatID)
+	history, err := e.history(ctx, t.ChatID, loc)
 	if err != nil {
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
 	}
@@ -134,11 +153,11 @@ func (e *Engine) describe(ctx context.Context, cust store.Customer, subject stri
 	kind, id := splitSubject(subject)
 	d, ok := e.router.describers[kind]
 	if !ok || id == 0 {
-		return []Msg{M("support.card.general")}, nil
+		return nil, nil // a general question: the title says so, and there is no object
 	}
 	msgs, err := d(CardContext{Ctx: ctx, Ledger: e.ledger, Customer: cust, Now: now}, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return []Msg{M("support.card.object_missing", "Subject", subject)}, nil
+		return []Msg{M("support.card.object_missing", "Subject", subjectName(subject))}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("describe %s: %w", subject, err)
@@ -146,8 +165,8 @@ func (e *Engine) describe(ctx context.Context, cust store.Customer, subject stri
 	return msgs, nil
 }
 
-// history is the chat's last exchanges, one per line.
-func (e *Engine) history(ctx context.Context, chatID int64) (Msg, error) {
+// history is the chat's last exchanges, one per line, stamped in loc.
+func (e *Engine) history(ctx context.Context, chatID int64, loc *time.Location) (Msg, error) {
 	list, err := e.state.Exchanges(ctx, chatID, exchangesShown)
 	if err != nil || len(list) == 0 {
 		return M("support.card.no_history"), err
@@ -162,7 +181,7 @@ func (e *Engine) history(ctx context.Context, chatID int64) (Msg, error) {
 		if x.Kind != "text" && x.Kind != "command" {
 			text = M("support.card.kind_"+x.Kind, "Text", x.Text)
 		}
-		line := M(id, "At", locales.DateTime{T: x.At, Loc: e.hours.Loc}, "Text", text)
+		line := M(id, "At", locales.DateTime{T: x.At, Loc: loc}, "Text", text)
 		out = M("support.card.line_join", "A", out, "B", line)
 	}
 	return out, nil

@@ -82,10 +82,30 @@ func exchangeOf(ev Event) (kind, text string, ok bool) {
 }
 
 // shorten puts text on one line and cuts it to exchangeRunes.
-func shorten(s string) string {
+func shorten(s string) string { return clip(s, exchangeRunes) }
+
+// clip puts text on one line and, if it is longer than max characters,
+// cuts it to fit with "…", after the last whole word when there is one in
+// the second half: "Беспроводные наушники…", not "Беспроводные наушни…".
+func clip(s string, max int) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > exchangeRunes {
-		return string(r[:exchangeRunes-1]) + "…"
+	r := []rune(s)
+	if len(r) <= max {
+		return s
 	}
-	return s
+	whole := r[max-1] == ' ' // the cut falls between words
+	r = r[:max-1]
+	if i := lastSpace(r); !whole && i >= max/2 {
+		r = r[:i]
+	}
+	return strings.TrimRight(string(r), " ,.;:·-–—") + "…"
+}
+
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if r[i] == ' ' {
+			return i
+		}
+	}
+	return -1
 }

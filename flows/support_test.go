@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"paydesk/flows"
 	"paydesk/locales"
@@ -80,6 +82,16 @@ func wantRelays(t *testing.T, out flows.Outcome, want ...string) {
 	}
 }
 
+// title renders a topic name in English as Telegram gets it.
+func title(t *testing.T, name locales.Msg) string {
+	t.Helper()
+	b, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return flows.TopicTitle(b.For("en"), name)
+}
+
 // render renders every paragraph of a relay's note in English.
 func render(t *testing.T, msgs []locales.Msg) string {
 	t.Helper()
@@ -108,16 +120,20 @@ func TestTalkToSupportHandsOffAndRelays(t *testing.T) {
 	}
 	wantRelays(t, out, "card:support.card.title")
 	card := out.Relays[0]
-	if card.TopicName != "#1 · EN · support" {
-		t.Errorf("topic name %q", card.TopicName)
+	if got := title(t, card.TopicName); got != "#1 · EN · General question" {
+		t.Errorf("topic name %q", got)
 	}
 	text := render(t, card.Note)
-	for _, want := range []string{"Ticket #1", "Customer: Айгерим Садыкова", "Account: #1", "Language: English",
-		"About: a general question", "Why the bot handed off: the customer chose “Talk to support”",
+	for _, want := range []string{"Ticket #1 · General question", "Customer: Айгерим Садыкова", "Account: #1", "Language: English",
+		"Times on this card are in the customer's time zone, Asia/Almaty (UTC+5).",
+		"Why the bot handed off: the customer chose “Talk to support”",
 		"customer: /start", "bot: Hello, Айгерим!", "customer: [button] Talk to support"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("card lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "About:") {
+		t.Errorf("a general question has no object to be about, and the title names it:\n%s", text)
 	}
 	tk := h.ticket(1)
 	if tk.Subject != "support" || tk.Reason != flows.ReasonMenu || tk.Status != store.TicketOpen || tk.ChatID != chat {
@@ -182,19 +198,19 @@ func TestSupportCommandAsksToLinkFirst(t *testing.T) {
 
 func TestHandoffFromFlowsDescribesTheObject(t *testing.T) {
 	cases := []struct {
-		kind, id string
-		want     []string
+		kind, id, subject string
+		want              []string
 	}{
-		{"withdrawal", "201", []string{"Withdrawal #201: ₸15,000 to Kaspi Gold *4417 via Kaspi Bank", "Stage: Awaiting approval since 16 November, 10:00 (7 days 4 hours)",
+		{"withdrawal", "201", "Withdrawal #201", []string{"Withdrawal #201: ₸15,000 to Kaspi Gold *4417 via Kaspi Bank", "Stage: Awaiting approval since 16 November, 10:00 (7 days 4 hours)",
 			"Limit: 2 business days, ran out on 18 November, 10:00. Over by: 5 days 4 hours"}},
-		{"withdrawal", "203", []string{"Stage: Awaiting approval since 23 November, 12:00 (2 hours)", "Limit: 2 business days, until 25 November, 12:00, time left: 1 day 22 hours"}},
-		{"withdrawal", "202", []string{"Stage: Processing", "Limit: 3 business days, ran out on"}},
-		{"withdrawal", "205", []string{"Stage: Received since"}},
-		{"transfer", "101", []string{"Transfer #101: ₸5,000 to Нурлан А., 23 November, 12:00", "Cancellation window: open until 23 December, 12:00, time left: 29 days 22 hours"}},
-		{"transfer", "108", []string{"Cancellation window: closed on"}},
-		{"return", "301", []string{"Return request #301, order KZ-458812", "Status: The seller refused", "Dispute deadline: 25 November, 14:00, time left: 2 days"}},
-		{"return", "302", []string{"Dispute deadline: passed on 22 November, 14:00"}},
-		{"withdrawal", "207", []string{"About: withdrawal:207, not found among the customer's data"}}, // customer 2's
+		{"withdrawal", "203", "Withdrawal #203", []string{"Stage: Awaiting approval since 23 November, 12:00 (2 hours)", "Limit: 2 business days, until 25 November, 12:00, time left: 1 day 22 hours"}},
+		{"withdrawal", "202", "Withdrawal #202", []string{"Stage: Processing", "Limit: 3 business days, ran out on"}},
+		{"withdrawal", "205", "Withdrawal #205", []string{"Stage: Received since"}},
+		{"transfer", "101", "Transfer #101", []string{"Transfer #101: ₸5,000 to Нурлан А., 23 November, 12:00", "Cancellation window: open until 23 December, 12:00, time left: 29 days 22 hours"}},
+		{"transfer", "108", "Transfer #108", []string{"Cancellation window: closed on"}},
+		{"return", "301", "Return request #301", []string{"Return request #301, order KZ-458812", "Status: The seller refused", "Dispute deadline: 25 November, 14:00, time left: 2 days"}},
+		{"return", "302", "Return request #302", []string{"Dispute deadline: passed on 22 November, 14:00"}},
+		{"withdrawal", "207", "Withdrawal #207", []string{"About: Withdrawal #207 (not found among the customer's data)"}}, // customer 2's
 	}
 	for _, tc := range cases {
 		t.Run(tc.kind+tc.id, func(t *testing.T) {
@@ -208,8 +224,11 @@ func TestHandoffFromFlowsDescribesTheObject(t *testing.T) {
 					t.Errorf("card lacks %q:\n%s", w, text)
 				}
 			}
-			if got := out.Relays[0].TopicName; got != "#1 · EN · "+tc.kind+":"+tc.id {
+			if got := title(t, out.Relays[0].TopicName); got != "#1 · EN · "+tc.subject {
 				t.Errorf("topic name %q", got)
+			}
+			if !strings.HasPrefix(text, "Ticket #1 · "+tc.subject+"\n") {
+				t.Errorf("card title is not the subject's name:\n%s", text)
 			}
 		})
 	}
@@ -302,8 +321,8 @@ func TestAgentCommands(t *testing.T) {
 
 	out = h.agent(1, "assign", "")
 	wantRelays(t, out, "note:support.agent.took", "renamed")
-	if out.Relays[1].TopicName != "#1 · EN · support · @anna" {
-		t.Fatalf("renamed to %q", out.Relays[1].TopicName)
+	if got := title(t, out.Relays[1].TopicName); got != "#1 · EN · General question · @anna" {
+		t.Fatalf("renamed to %q", got)
 	}
 	wantIDs(t, out) // the first to take it: nobody to hand over from
 	wantIDs(t, h.agent(1, "assign", ""))
@@ -387,5 +406,19 @@ func TestSupportHours(t *testing.T) {
 	wantIDs(t, out, "support.handed_off", "support.offline", "support.relay_hint")
 	if got := render(t, out.Replies[0].Screen.Body[1:2]); !strings.Contains(got, "24 November, 9:00") {
 		t.Fatalf("offline line %q", got)
+	}
+}
+
+// TestTopicTitleFitsTelegram: a topic name is cut to Telegram's 128 UTF-16
+// code units, never inside a character.
+func TestTopicTitleFitsTelegram(t *testing.T) {
+	long := locales.M("support.card.topic_assigned", "Ticket", "12", "Lang", "RU",
+		"Subject", locales.M("support.subject.withdrawal", "ID", "201"), "Agent", strings.Repeat("😀", 100))
+	got := title(t, long)
+	if n := len(utf16.Encode([]rune(got))); n > 128 || n < 127 {
+		t.Errorf("%d UTF-16 units, want 127 or 128: %q", n, got)
+	}
+	if !utf8.ValidString(got) || !strings.HasPrefix(got, "#12 · RU · Withdrawal #201 · 😀") {
+		t.Errorf("title %q", got)
 	}
 }

@@ -66,7 +66,7 @@ func (h *transferHarness) press(chatID int64, data string) flows.Outcome {
 	return h.in(chatID, flows.Event{Kind: flows.EventAction, Data: data})
 }
 
-// history opens "Cancel a transfer" from the menu.
+// history opens "Transfers" from the menu.
 func (h *transferHarness) history(chatID int64) flows.Outcome {
 	h.t.Helper()
 	menu := h.in(chatID, flows.Event{Kind: flows.EventCommand, Command: "menu"})

@@ -19,7 +19,8 @@ const (
 	// withdrawalListSize is how many recent withdrawals the list shows.
 	withdrawalListSize = 10
 
-	// withdrawalHandoffReason is the message ID agents see on the case card.
+	// withdrawalHandoffReason is the message agents see on the case card;
+	// its count is the N of the button the customer pressed.
 	withdrawalHandoffReason = "withdrawal.handoff_reason"
 )
 
@@ -87,7 +88,7 @@ func withdrawalEscalate(c *Conv, a Action) error {
 	c.Show(Screen{Body: []Msg{M("withdrawal.escalated",
 		"Amount", amountOf(k.w), "Method", k.w.Method, "Stage", statusOf(k.w.Stage),
 		"Elapsed", businessDays(k.elapsed), "Limit", businessDays(k.limit))}})
-	_, _, err = Handoff(c, Subject("withdrawal", k.w.ID), withdrawalHandoffReason)
+	_, _, err = Handoff(c, Subject("withdrawal", k.w.ID), CountedReason(withdrawalHandoffReason, k.limit))
 	return err
 }
 

@@ -105,8 +105,12 @@ func TestWithdrawalButtonAtTheDeadline(t *testing.T) {
 	out := h.do(flows.Event{Kind: flows.EventAction, Data: b.Data})
 	wantHandoff(t, out, "withdrawal.escalated")
 	tk, err := h.db.OpenTicketOfChat(context.Background(), chat)
-	if err != nil || tk.Subject != "withdrawal:203" || tk.Reason != "withdrawal.handoff_reason" {
+	if err != nil || tk.Subject != "withdrawal:203" || tk.Reason != flows.CountedReason("withdrawal.handoff_reason", 2) {
 		t.Fatalf("ticket %+v, %v; want one about withdrawal 203", tk, err)
+	}
+	// The agents read the N the customer pressed, not a literal "N".
+	if card := render(t, out.Relays[0].Note); !strings.Contains(card, "Why the bot handed off: The withdrawal is past its limit: the customer tapped “Waiting more than 2 days?”.") {
+		t.Errorf("card does not give the button's N:\n%s", card)
 	}
 	// The second press finds the same ticket.
 	second := h.do(flows.Event{Kind: flows.EventAction, Data: b.Data})

@@ -38,3 +38,27 @@ func inZone(t time.Time, loc *time.Location) time.Time {
 	}
 	return t.In(loc)
 }
+
+// ZoneName names a time zone for people who read times in it: its IANA name
+// and its offset from UTC at t, "Asia/Almaty (UTC+5)", "Europe/Prague
+// (UTC+1)", "Asia/Kolkata (UTC+5:30)", or plain "UTC". The same in every
+// language.
+func ZoneName(t time.Time, loc *time.Location) string {
+	t = inZone(t, loc)
+	_, off := t.Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "−", -off
+	}
+	utc := "UTC"
+	if name := t.Location().String(); name == utc && off == 0 {
+		return utc
+	}
+	if off != 0 {
+		utc += sign + strconv.Itoa(off/3600)
+		if m := off % 3600 / 60; m != 0 {
+			utc += fmt.Sprintf(":%02d", m)
+		}
+	}
+	return t.Location().String() + " (" + utc + ")"
+}

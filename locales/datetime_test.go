@@ -73,3 +73,28 @@ func mustZone(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestZoneName pins how a card names its zone: the offset of that day, with
+// minutes only when a zone has them.
+func TestZoneName(t *testing.T) {
+	kolkata := mustZone(t, "Asia/Kolkata")
+	newYork := mustZone(t, "America/New_York")
+	prague := mustZone(t, "Europe/Prague")
+	winter, summer := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		t    time.Time
+		loc  *time.Location
+		want string
+	}{
+		{winter, mustZone(t, "Asia/Almaty"), "Asia/Almaty (UTC+5)"},
+		{winter, prague, "Europe/Prague (UTC+1)"},
+		{summer, prague, "Europe/Prague (UTC+2)"},
+		{winter, kolkata, "Asia/Kolkata (UTC+5:30)"},
+		{winter, newYork, "America/New_York (UTC−5)"},
+		{winter, nil, "UTC"},
+	} {
+		if got := ZoneName(tt.t, tt.loc); got != tt.want {
+			t.Errorf("ZoneName(%v, %v) = %q, want %q", tt.t, tt.loc, got, tt.want)
+		}
+	}
+}

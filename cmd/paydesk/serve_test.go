@@ -55,7 +55,7 @@ func TestServeGreetsLinksAndShowsMenuInEachLanguage(t *testing.T) {
 		linked          string
 	}{
 		{"ru", "+77010000001", 7001, "Здравствуйте! Я бот поддержки", "Чем могу помочь?", "Аккаунт привязан. Здравствуйте, Айгерим!"},
-		{"cs", "420601000001", 7002, "Dobrý den, jsem podpůrný bot", "S čím vám mohu pomoci?", "Účet je propojen, jste přihlášeni jako Tereza."},
+		{"cs", "420601000001", 7002, "Dobrý den, jsem virtuální asistent", "S čím vám mohu pomoci?", "Hotovo, chat je propojený s vaším účtem (Tereza)."},
 		{"en", "+447700900001", 7003, "Hello! I'm the paydesk support bot", "What can I help you with?", "Your account is linked. Hello, John!"},
 	}
 	for _, tc := range cases {

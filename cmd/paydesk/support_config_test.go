@@ -89,7 +89,7 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 	api.PushUpdate(telegramtest.ContactUpdate(chat, chat, chat, "+447700900001"))
 	api.PushUpdate(telegramtest.CommandUpdate(chat, chat, "en", "/support"))
 	topic := wait("createForumTopic", 1)[0]
-	if topic.Params["name"] != "#1 · EN · support" {
+	if topic.Params["name"] != "#1 · EN · General question" {
 		t.Fatalf("topic %v", topic.Params)
 	}
 	answer := models.Update{Message: &models.Message{ID: 77, Date: 1767225600,

@@ -62,7 +62,7 @@ func (c *Console) printRelays(relays []flows.Relay) error {
 		loc := c.bundle.For(cmpOr(c.SupportLang, t.Language))
 		switch r.Kind {
 		case flows.RelayCard:
-			fmt.Fprintf(c.out, "--- to support: topic “%s” ---\n", r.TopicName)
+			fmt.Fprintf(c.out, "--- to support: topic “%s” ---\n", flows.TopicTitle(loc, r.TopicName))
 		case flows.RelayNote:
 			fmt.Fprintf(c.out, "--- to support, ticket #%d ---\n", t.ID)
 		case flows.RelayToTopic:
@@ -78,7 +78,7 @@ func (c *Console) printRelays(relays []flows.Relay) error {
 			fmt.Fprintf(c.out, "--- to support: topic of ticket #%d reopened ---\n\n", t.ID)
 			continue
 		case flows.RelayTopicRenamed:
-			fmt.Fprintf(c.out, "--- to support: topic renamed “%s” ---\n\n", r.TopicName)
+			fmt.Fprintf(c.out, "--- to support: topic renamed “%s” ---\n\n", flows.TopicTitle(loc, r.TopicName))
 			continue
 		}
 		if err := c.printScreen(loc, flows.Screen{Body: r.Note}, false, 0); err != nil {

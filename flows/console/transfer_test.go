@@ -43,7 +43,7 @@ func TestGoldenTransferCancellation(t *testing.T) {
 			part("sender: history, an old transfer, three requests", s.Run(Script{Lang: tc.lang, As: sender, Lines: []string{
 				"/language", tc.label,
 				"/menu",
-				"1", // Cancel a transfer: history, page 1
+				"1", // Transfers: history, page 1
 				"6", // Next: page 2
 				"3", // a transfer older than a month
 				"2", // Back to page 2
@@ -61,7 +61,7 @@ func TestGoldenTransferCancellation(t *testing.T) {
 			r := s.keep(Script{Lang: tc.lang, As: recipient})
 			part("recipient: returns one, declines another, leaves the third", r.lines(
 				"/menu",
-				"1", // Cancel a transfer: the requests to them on top
+				"1", // Transfers: the requests to them on top
 				"1", // the first request
 				"1", // Return the money
 				"1", // Yes, return

@@ -28,7 +28,7 @@ func TestGoldenWithdrawal(t *testing.T) {
 			s := NewSession(t)
 			got := s.Run(Script{Lang: tc.lang, As: tc.phone, Lines: []string{
 				"/start",
-				"2", // Withdrawal status
+				"2", // Withdrawals
 				"4", // stuck at approval: the card has the button
 				"1", // Waiting more than N days?: a ticket is opened
 				"1", // Menu
@@ -78,7 +78,7 @@ func TestDemoHasStuckAndFreshWithdrawals(t *testing.T) {
 	for _, phone := range phones {
 		t.Run(phone, func(t *testing.T) {
 			s := NewSession(t)
-			list := s.Run(Script{Lang: "en", As: phone, Lines: []string{"/menu", "Withdrawal status"}})
+			list := s.Run(Script{Lang: "en", As: phone, Lines: []string{"/menu", "Withdrawals"}})
 			var items int
 			for _, line := range strings.Split(list, "\n") {
 				if strings.Contains(line, " · ") {
@@ -87,7 +87,7 @@ func TestDemoHasStuckAndFreshWithdrawals(t *testing.T) {
 			}
 			var stuck, fresh int
 			for i := 1; i <= items; i++ {
-				card := s.Run(Script{Lang: "en", As: phone, Lines: []string{"/menu", "Withdrawal status", itoa(i)}})
+				card := s.Run(Script{Lang: "en", As: phone, Lines: []string{"/menu", "Withdrawals", itoa(i)}})
 				switch {
 				case strings.Contains(card, "[1] Waiting more than"):
 					stuck++
