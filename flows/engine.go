@@ -123,6 +123,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("save session %d: %w", ev.ChatID, err)
 	}
 	e.recordExchanges(c)
+	c.out.Lang = c.Lang
 	return c.out, nil
 }
 
