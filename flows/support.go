@@ -42,15 +42,14 @@ const (
 )
 
 func registerSupport(r *Router) {
-	talk := RequireCustomer(func(c *Conv, _ Action) error {
+	// Support needs no linked account: someone who cannot link (a new
+	// phone, a lost account) most needs a person. The case card then says
+	// the chat is not verified.
+	r.Action(actSupport, func(c *Conv, _ Action) error {
 		_, _, err := Handoff(c, Subject("support", 0), ReasonMenu)
 		return err
 	})
-	r.Action(actSupport, talk)
 	r.Command("support", func(c *Conv) error {
-		if c.Customer == nil {
-			return talk(c, Action{Name: actSupport})
-		}
 		_, _, err := Handoff(c, Subject("support", 0), ReasonCommand)
 		return err
 	})

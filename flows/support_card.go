@@ -110,7 +110,10 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 	// whose deadlines and calendar the clocks run on; the team's for a chat
 	// that is not linked to a customer.
 	loc := e.hours.Loc
-	cust, err := e.ledger.Customer(ctx, t.CustomerID)
+	cust, err := store.Customer{}, store.ErrNotFound
+	if t.CustomerID != 0 {
+		cust, err = e.ledger.Customer(ctx, t.CustomerID)
+	}
 	switch {
 	case err == nil:
 		loc = cust.Location()
@@ -123,7 +126,10 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 		}
 		body = append(body, obj...)
 	case errors.Is(err, store.ErrNotFound):
+		// Whoever writes has not proved who they are: the agents must
+		// not take their word for an account.
 		body = append(body, M("support.card.unlinked", "Chat", fmt.Sprint(t.ChatID), "Lang", lang),
+			M("support.unverified.card"),
 			M("support.card.zone_team", "Zone", locales.ZoneName(now, loc)))
 	default:
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)

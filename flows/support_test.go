@@ -189,11 +189,35 @@ func TestBackButtonInAnyLanguageAndInline(t *testing.T) {
 	}
 }
 
-func TestSupportCommandAsksToLinkFirst(t *testing.T) {
+// Someone who cannot link most needs a person: /support and "Talk to
+// support" hand an unlinked chat off, and the card says it is not verified.
+func TestSupportWorksUnlinked(t *testing.T) {
 	h := newHarness(t)
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "support"}), "link.required")
-	out := h.do(contact("+77010000001", chat))
-	wantIDs(t, out, "link.done", "support.handed_off", "support.wait", "support.relay_hint")
+	out := h.do(flows.Event{Kind: flows.EventCommand, Command: "support"})
+	wantIDs(t, out, "support.handed_off", "support.wait", "support.relay_hint")
+	wantRelays(t, out, "card:support.card.title")
+	text := render(t, out.Relays[0].Note)
+	for _, want := range []string{"Customer: not linked (chat 555)", "Not verified", "the customer sent /support"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q:\n%s", want, text)
+		}
+	}
+	if tk := h.ticket(1); tk.CustomerID != 0 || tk.ChatID != chat || tk.Status != store.TicketOpen {
+		t.Fatalf("ticket %+v", tk)
+	}
+	// What the person writes goes to the agents, not to the phone-number step.
+	out = h.do(flows.Event{Kind: flows.EventText, Text: "hello"})
+	wantIDs(t, out)
+	wantRelays(t, out, "to-topic")
+
+	// From the menu button of another unlinked chat: its own ticket.
+	other := int64(556)
+	menu := h.do(flows.Event{Kind: flows.EventStart, Command: "start", ChatID: other, UserID: other})
+	out = h.do(flows.Event{Kind: flows.EventAction, ChatID: other, UserID: other, Data: button(t, menu, "menu.support")})
+	wantIDs(t, out, "support.handed_off", "support.wait", "support.relay_hint")
+	if tk := h.ticket(2); tk.ChatID != other || tk.Reason != flows.ReasonMenu {
+		t.Fatalf("second chat's ticket %+v", tk)
+	}
 }
 
 func TestHandoffFromFlowsDescribesTheObject(t *testing.T) {
