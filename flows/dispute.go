@@ -23,7 +23,11 @@ const (
 	actDisputeReason  = "rrr" // id, reason index
 	actDisputeDone    = "rrp" // id: photos done
 	actDisputeConfirm = "rrc" // id: send the dispute
-	actDisputeBack    = "rrx" // id: leave the form, back to the card
+	actDisputeBack    = "rrx" // id: one step back in the form, what was typed kept
+	actDisputeCancel  = "rrq" // id: leave the form (asks first when something would be lost)
+	actDisputeDrop    = "rry" // id: leave the form for sure, dropping what was typed
+	actDisputeResume  = "rrk" // id: stay in the form, at the step it is at
+	actDisputeKeep    = "rrt" // id: keep the description typed before, on to the photos
 	actDisputeSupport = "rrh" // id: talk to support about the request
 )
 

@@ -329,20 +329,30 @@ func TestDisputeDoubleTap(t *testing.T) {
 	}
 }
 
-// TestDisputeLeaveRecordsNothing: "Back" at every step and /cancel leave
-// the form; nothing is recorded, and an old Send after that is refused.
+// TestDisputeLeaveRecordsNothing: "Back" from the first step, "Cancel" at
+// every step (after a confirmation once something was typed) and /cancel
+// leave the form; nothing is recorded, and an old Send after that is refused.
 func TestDisputeLeaveRecordsNothing(t *testing.T) {
 	h := newHarness(t)
 	h.linkAs(1)
 	card := h.openCard("KZ-458812")
 	picker := h.pressData(button(t, card, "dispute.dispute_button"))
 	wantIDs(t, h.pressData(button(t, picker, "common.back")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	picker = h.pressData(button(t, card, "dispute.dispute_button"))
 	ask := h.pressData(button(t, picker, "dispute.reason_other"))
-	wantIDs(t, h.pressData(button(t, ask, "common.back")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	// Nothing typed yet: Cancel leaves at once.
+	wantIDs(t, h.pressData(button(t, ask, "dispute.form.cancel_button")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
 	summary := h.toSummary(card, "other", "text")
-	wantIDs(t, h.pressData(button(t, summary, "common.back")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	cancel := button(t, summary, "dispute.form.cancel_button")
+	ask2 := h.pressData(cancel)
+	wantIDs(t, ask2, "dispute.form.cancel_ask")
+	wantIDs(t, h.pressData(button(t, ask2, "dispute.form.cancel_no")), "dispute.summary")
+	if s := h.session(); s.Step != "confirm" || s.Data["text"] != "text" {
+		t.Fatalf("after “Continue”: %+v", s)
+	}
+	wantIDs(t, h.pressData(button(t, h.pressData(cancel), "dispute.form.cancel_yes")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
 	if got := ids(h.pressData(button(t, summary, "dispute.confirm_button"))); got[0] != "dispute.form_closed" {
-		t.Fatalf("Send after Back: %v", got)
+		t.Fatalf("Send after Cancel: %v", got)
 	}
 	summary = h.toSummary(card, "other", "text")
 	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "common.cancelled", "menu.title")
@@ -354,6 +364,43 @@ func TestDisputeLeaveRecordsNothing(t *testing.T) {
 	}
 	if s := h.session(); s.Flow != "" {
 		t.Fatalf("session after leaving: %+v", s)
+	}
+}
+
+// TestDisputeBackKeepsWhatWasTyped: "Back" from the summary walks the form
+// back one step at a time, keeping the photos, the description and the
+// reason; a new reason keeps the rest, and the dispute sent has it all.
+func TestDisputeBackKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	h.linkAs(1)
+	summary := h.toSummary(h.openCard("KZ-458812"), "damaged", "The box was crushed", "P1", "P2")
+	photos := h.pressData(button(t, summary, "common.back"))
+	wantIDs(t, photos, "dispute.ask_photos", "dispute.form.photos_kept")
+	if n := photos.Replies[0].Screen.Body[1].Count; n != 2 {
+		t.Errorf("photos kept says %v, want 2", n)
+	}
+	ask := h.pressData(button(t, photos, "common.back"))
+	wantIDs(t, ask, "dispute.ask_text", "dispute.form.text_kept")
+	if got := ask.Replies[0].Screen.Body[1].Args["Text"]; got != "The box was crushed" {
+		t.Errorf("kept text shown as %q", got)
+	}
+	picker := h.pressData(button(t, ask, "common.back"))
+	wantIDs(t, picker, "dispute.ask_reason")
+	ask = h.pressData(button(t, picker, "dispute.reason_wrong_item"))
+	wantIDs(t, ask, "dispute.ask_text", "dispute.form.text_kept")
+	photos = h.pressData(button(t, ask, "dispute.form.keep_button"))
+	wantIDs(t, photos, "dispute.ask_photos", "dispute.form.photos_kept")
+	h.photo("P3")
+	summary = h.pressData(button(t, photos, "dispute.done_button"))
+	wantIDs(t, summary, "dispute.summary")
+	// From the summary back to the description, a new one replaces it.
+	h.pressData(button(t, h.pressData(button(t, summary, "common.back")), "common.back"))
+	h.text("Wrong colour, and the box was crushed")
+	summary = h.pressData(button(t, photos, "dispute.done_button"))
+	h.pressData(button(t, summary, "dispute.confirm_button"))
+	d, ok := h.dispute(aigerimRefused)
+	if !ok || d.Reason != "wrong_item" || d.Text != "Wrong colour, and the box was crushed" || !slices.Equal(d.PhotoFileIDs, []string{"P1", "P2", "P3"}) {
+		t.Fatalf("dispute %+v (recorded %v)", d, ok)
 	}
 }
 
