@@ -41,11 +41,7 @@ func registerDispute(r *Router) {
 		})
 	}))
 	r.Action(actDisputeSupport, RequireCustomer(func(c *Conv, a Action) error {
-		return withReturn(c, a.Arg(0), func(v returnView) error {
-			c.Leave()
-			_, _, err := Handoff(c, Subject("return", v.r.ID), "dispute.handoff_reason")
-			return err
-		})
+		return withReturn(c, a.Arg(0), func(v returnView) error { return lateSupport(c, v) })
 	}))
 	registerDisputeForm(r)
 	r.Job("dispute_reminder", remindDisputes)

@@ -24,6 +24,9 @@ const (
 	stepDisputeText    = "text"
 	stepDisputePhotos  = "photos"
 	stepDisputeConfirm = "confirm"
+	// stepDisputeLate keeps a form that missed the deadline until the
+	// customer takes it to support or leaves.
+	stepDisputeLate = "late"
 
 	keyDisputeReturn = "rr"     // the return request disputed, decimal id
 	keyDisputeReason = "reason" // a code of disputeReasons
@@ -66,6 +69,9 @@ func registerDisputeForm(r *Router) {
 			c.Show(returnNotice(M("dispute.choose_reason"), reasonPicker(c, v.r)))
 			return nil
 		})
+	})
+	r.Input(flowDispute, stepDisputeLate, func(c *Conv) error {
+		return withForm(c, func(v returnView) error { return nil }) // the deadline has passed: closeForm answers
 	})
 	r.Input(flowDispute, stepDisputeText, disputeText)
 	r.Input(flowDispute, stepDisputePhotos, disputePhoto)
@@ -184,10 +190,31 @@ func openForm(c *Conv, id int64, step string, next func(returnView) Screen) erro
 }
 
 // closeForm leaves the form and shows the card, which says why the request
-// cannot be disputed (any more).
+// cannot be disputed (any more). A form the customer filled in for this
+// request and did not get to send in time is not dropped silently: they are
+// told it was not sent, and the card's "Talk to support" carries it to the
+// agents (see lateSupport).
 func closeForm(c *Conv, v returnView) {
+	if c.Session.Flow == flowDispute && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10) && c.Get(keyDisputeText) != "" {
+		c.Step(stepDisputeLate)
+		c.Show(returnNav(c, returnNotice(M("dispute.late.not_sent", "Deadline", returnTime(c, DisputeDeadline(v.r))), returnCard(c, v))))
+		return
+	}
 	c.Leave()
 	c.Show(returnNav(c, returnCard(c, v)))
+}
+
+// lateSupport hands off about a request whose dispute was filled in but
+// not sent in time, with the form's contents on the case card.
+func lateSupport(c *Conv, v returnView) error {
+	reason := "dispute.handoff_reason"
+	if c.Session.Flow == flowDispute && c.Session.Step == stepDisputeLate && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10) {
+		reason = "dispute.late.handoff_reason"
+		c.handoffDetails = []Msg{disputeDetails("dispute.late.card", c.Get(keyDisputeReason), c.Get(keyDisputeText),
+			len(disputePhotos(c.Get(keyDisputePhotos))))}
+	}
+	_, _, err := Handoff(c, Subject("return", v.r.ID), reason)
+	return err
 }
 
 // disputeText takes the customer's own words: 1 to maxDisputeText

@@ -228,10 +228,21 @@ func TestDisputeDeadlineToTheSecond(t *testing.T) {
 				t.Fatalf("recorded = %v, want %v (%v)", recorded, tc.recorded, ids(out))
 			}
 			if !tc.recorded {
-				wantIDs(t, out, "dispute.card", "dispute.card_refusal", "dispute.window_closed")
-				button(t, out, "dispute.support_button")
+				// Not sent, and said so; support gets the description.
+				wantIDs(t, out, "dispute.late.not_sent", "dispute.card", "dispute.card_refusal", "dispute.window_closed")
+				handoff := h.pressData(button(t, out, "dispute.support_button"))
+				wantHandoff(t, handoff)
+				if len(handoff.Relays) == 0 {
+					t.Fatal("no case card")
+				}
+				card := render(t, handoff.Relays[0].Note)
+				for _, want := range []string{"Dispute not sent in time", "Description: late", "Reason: Other", "sent it after the 3-day window"} {
+					if !strings.Contains(card, want) {
+						t.Errorf("case card lacks %q:\n%s", want, card)
+					}
+				}
 				if h.session().Flow != "" {
-					t.Fatal("the refused form stays open")
+					t.Fatal("the form stays open after the handoff")
 				}
 			}
 		})

@@ -185,6 +185,9 @@ type Conv struct {
 	// see it in the topic anyway).
 	unrecorded    bool
 	eventRecorded bool // the event is in the exchanges already (see recordEvent)
+	// handoffDetails is what the customer gave a flow that could not take
+	// it (a dispute sent too late): Handoff puts it on the case card.
+	handoffDetails []Msg
 }
 
 // Context is the event's context.

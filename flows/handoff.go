@@ -103,12 +103,15 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	}
 	c.Leave()
 	if !created {
+		if len(c.handoffDetails) > 0 {
+			c.note(t, c.handoffDetails...)
+		}
 		c.Show(queueScreen(c, M("support.already_open", "Ticket", TicketNo(t))))
 		return t, false, nil
 	}
 	c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason, "reopened", reopened)
 	c.e.recordEvent(c)
-	card, err := c.e.card(c.ctx, t, c.Now)
+	card, err := c.e.card(c.ctx, t, c.Now, c.handoffDetails...)
 	if err != nil {
 		return store.Ticket{}, false, err
 	}

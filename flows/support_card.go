@@ -102,8 +102,9 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-// card builds the case card of a ticket at now.
-func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg, error) {
+// card builds the case card of a ticket at now; details (what the
+// customer gave the flow that handed off) go under the reason.
+func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time, details ...Msg) ([]Msg, error) {
 	body := []Msg{M("support.card.title", "Ticket", TicketNo(t), "Subject", subjectName(t.Subject))}
 	lang := M("lang." + cmpOr(t.Language, "en"))
 	// Every time on the card is in one zone, named on it: the customer's,
@@ -137,6 +138,7 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 	if t.Reason != "" {
 		body = append(body, M("support.card.reason", "Reason", reasonMsg(t.Reason)))
 	}
+	body = append(body, details...)
 	a, err := e.state.TicketAssignee(ctx, t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
