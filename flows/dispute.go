@@ -32,8 +32,8 @@ const (
 )
 
 func registerDispute(r *Router) {
-	r.Action(actReturns, RequireCustomer(showReturns))
-	r.Action(actReturnCard, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actReturns, RequireCustomer(showReturns))
+	r.View(actReturnCard, RequireCustomer(func(c *Conv, a Action) error {
 		return withReturn(c, a.Arg(0), func(v returnView) error {
 			c.Leave()
 			c.Show(returnNav(c, returnCard(c, v)))

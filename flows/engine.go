@@ -115,6 +115,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	if expired {
 		sess.Reset()
 	}
+	// The screen a view showed is the chat's screen until the next event;
+	// only a view, or wrong input answered with it again, keeps it.
+	c.view = sess.Data[keyView]
+	delete(sess.Data, keyView)
 	if err := e.dispatch(c, expired); err != nil {
 		return Outcome{}, err
 	}
@@ -152,20 +156,61 @@ func (e *Engine) dispatch(c *Conv, expired bool) error {
 			c.Show(withMenu(c, Text("common.button_invalid")))
 			return nil
 		}
-		return h(c, a)
+		return e.runAction(c, h, a, ev.Data)
 	case EventContact:
 		return e.router.contact(c)
-	case EventOther:
-		c.Show(withMenu(c, Text("common.not_understood")))
-		return nil
 	}
-	// Free input: a text, a photo or a document.
+	// Free input: a text, a photo, a document, or anything else (a sticker,
+	// a voice message): the step, or the screen, answers it.
 	if expired {
 		c.Show(withMenu(c, Text("common.expired")))
 		return nil
 	}
 	if h, ok := e.router.inputs[stepKey(c.Session.Flow, c.Session.Step)]; ok {
 		return h(c)
+	}
+	return e.notUnderstood(c)
+}
+
+// keyView keeps, while the chat is at no step, the button data of the view
+// that showed the chat's last screen.
+const keyView = "view"
+
+// runAction runs a verified button; a view remembers itself as the chat's
+// screen (see notUnderstood).
+func (e *Engine) runAction(c *Conv, h ActionHandler, a Action, data string) error {
+	if err := h(c, a); err != nil {
+		return err
+	}
+	if e.router.views[a.Name] && c.Session.Flow == "" {
+		c.Set(keyView, data)
+	}
+	return nil
+}
+
+// notUnderstood answers input the chat's screen does not take: "please use
+// the buttons" above that same screen again, or above the menu when the
+// screen is not known (a command's answer, say).
+func (e *Engine) notUnderstood(c *Conv) error {
+	if data := c.view; data != "" && c.Session.Flow == "" {
+		a, err := e.signer.verify(c.Event.ChatID, data)
+		if h, ok := e.router.actions[a.Name]; err == nil && ok && e.router.views[a.Name] {
+			before := len(c.out.Replies)
+			if err := e.runAction(c, h, a, data); err != nil {
+				return err
+			}
+			noticed := false
+			for i := before; i < len(c.out.Replies); i++ {
+				if r := &c.out.Replies[i]; r.ChatID == c.Event.ChatID {
+					r.Screen.Replace = false // nothing was pressed: a new message
+					if !noticed {
+						r.Screen.Body = append([]Msg{M("common.not_understood")}, r.Screen.Body...)
+						noticed = true
+					}
+				}
+			}
+			return nil
+		}
 	}
 	c.Show(withMenu(c, Text("common.not_understood")))
 	return nil
@@ -184,7 +229,8 @@ type Conv struct {
 	// unrecorded keeps the event out of the chat's exchanges (the agents
 	// see it in the topic anyway).
 	unrecorded    bool
-	eventRecorded bool // the event is in the exchanges already (see recordEvent)
+	eventRecorded bool   // the event is in the exchanges already (see recordEvent)
+	view          string // the button data of the view that showed the chat's last screen, if any
 	// handoffDetails is what the customer gave a flow that could not take
 	// it (a dispute sent too late): Handoff puts it on the case card.
 	handoffDetails []Msg

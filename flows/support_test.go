@@ -380,8 +380,11 @@ func TestAgentCommands(t *testing.T) {
 	if tk := h.ticket(1); tk.Status != store.TicketClosed {
 		t.Fatal("handback left the ticket open")
 	}
-	// Handed back, the chat is the bot's: text is no reopening.
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventText, Text: "ok"}), "common.not_understood", "menu.title")
+	// Handed back, the chat is the bot's: text is no reopening, and the
+	// screen it was handed back to is shown again.
+	out = h.do(flows.Event{Kind: flows.EventText, Text: "ok"})
+	wantIDs(t, out, "common.not_understood", "withdrawal.list_title")
+	wantRelays(t, out)
 }
 
 func TestSupportHours(t *testing.T) {
