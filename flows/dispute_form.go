@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"paydesk/store"
@@ -229,6 +230,9 @@ func disputeText(c *Conv) error {
 			c.Show(returnNotice(M("dispute.text_expected"), ask))
 		case strings.TrimSpace(text) == "":
 			c.Show(returnNotice(M("dispute.text_empty"), ask))
+		case !strings.ContainsFunc(text, unicode.IsLetter):
+			// A lone emoji or "!!!" is not the customer's own words.
+			c.Show(returnNotice(M("dispute.form.text_words"), ask))
 		case n > maxDisputeText:
 			c.Show(returnNotice(M("dispute.text_too_long").N(n), ask))
 		default:

@@ -427,6 +427,9 @@ func TestDisputeTextRules(t *testing.T) {
 		{"1000 Cyrillic characters", flows.Event{Kind: flows.EventText, Text: strings.Repeat("я", 1000)}, []string{"dispute.ask_photos"}},
 		{"1001 characters", flows.Event{Kind: flows.EventText, Text: strings.Repeat("я", 1001)}, []string{"dispute.text_too_long", "dispute.ask_text"}},
 		{"only spaces", flows.Event{Kind: flows.EventText, Text: " \n\t "}, []string{"dispute.text_empty", "dispute.ask_text"}},
+		{"a lone emoji", flows.Event{Kind: flows.EventText, Text: "😡"}, []string{"dispute.form.text_words", "dispute.ask_text"}},
+		{"emoji and punctuation", flows.Event{Kind: flows.EventText, Text: "👎👎 !!! 123"}, []string{"dispute.form.text_words", "dispute.ask_text"}},
+		{"words with an emoji", flows.Event{Kind: flows.EventText, Text: "сломан 😡"}, []string{"dispute.ask_photos"}},
 		{"a photo", flows.Event{Kind: flows.EventPhoto, FileID: "AgAC"}, []string{"dispute.text_expected", "dispute.ask_text"}},
 		{"a document", flows.Event{Kind: flows.EventDocument, FileID: "BQAC"}, []string{"dispute.text_expected", "dispute.ask_text"}},
 	}
