@@ -19,6 +19,7 @@ import (
 
 const (
 	actSupportBack = "sb" // "Back to the bot": leave the queue
+	actSupportStay = "ss" // "Stay with support": the answer to /cancel's question
 	actRate        = "sr" // rate a closed ticket: ticket id, 1..5
 )
 
@@ -56,6 +57,7 @@ func registerSupport(r *Router) {
 	// Outside an open ticket the queue is already left; the rating works
 	// whenever the ticket is closed.
 	r.Action(actSupportBack, func(c *Conv, _ Action) error { c.Show(menu(c)); return nil })
+	r.Action(actSupportStay, func(c *Conv, _ Action) error { c.Show(menu(c)); return nil })
 	r.Action(actRate, rate)
 	r.intercept = supportIntercept
 	registerDescribers(r)
@@ -119,6 +121,9 @@ func inTicket(c *Conv, t store.Ticket) error {
 			return leaveSupport(c, t)
 		case err == nil && a.Name == actRate:
 			return rate(c, a)
+		case err == nil && a.Name == actSupportStay:
+			c.Show(Screen{Body: []Msg{M("support.cancel.stayed", "Ticket", TicketNo(t))}, Replace: true})
+			return nil
 		}
 		// Other buttons wait: the customer is talking to a person.
 		c.Toast(M("support.in_queue_toast"))
@@ -130,6 +135,18 @@ func inTicket(c *Conv, t store.Ticket) error {
 	}
 	if ev.Kind == EventText && c.e.isBackLabel(ev.Text) {
 		return leaveSupport(c, t)
+	}
+	if ev.Kind == EventCommand && ev.Command == "cancel" {
+		// The customer means the bot, not the agents: ask before leaving
+		// the queue, and relay nothing.
+		c.Show(Screen{
+			Body: []Msg{M("support.cancel.ask", "Ticket", TicketNo(t))},
+			Inline: [][]Button{
+				{c.Button(M("support.cancel.yes"), actSupportBack)},
+				{c.Button(M("support.cancel.no"), actSupportStay)},
+			},
+		})
+		return nil
 	}
 	if ev.Edited {
 		c.note(t, M("support.agent.edited"))

@@ -449,3 +449,42 @@ func TestTopicTitleFitsTelegram(t *testing.T) {
 		t.Errorf("title %q", got)
 	}
 }
+
+// TestCancelInSupportAsksBeforeLeaving: /cancel while a ticket is open is
+// meant for the bot: it is not relayed to the agents, it asks, and only
+// "Yes" leaves the queue.
+func TestCancelInSupportAsksBeforeLeaving(t *testing.T) {
+	h := newSupportHarness(t)
+	h.do(flows.Event{Kind: flows.EventCommand, Command: "support"})
+	ask := h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"})
+	wantIDs(t, ask, "support.cancel.ask")
+	wantRelays(t, ask)
+	stay := h.pressData(button(t, ask, "support.cancel.no"))
+	wantIDs(t, stay, "support.cancel.stayed")
+	wantRelays(t, stay)
+	if tk := h.ticket(1); tk.Status != store.TicketOpen {
+		t.Fatalf("“Stay” closed the ticket: %+v", tk)
+	}
+	wantRelays(t, h.text("still here"), "to-topic")
+	left := h.pressData(button(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "support.cancel.yes"))
+	wantIDs(t, left, "support.left", "menu.title")
+	wantRelays(t, left, "note:support.agent.customer_left", "closed")
+	if tk := h.ticket(1); tk.Status != store.TicketClosed {
+		t.Fatalf("“Yes” left the ticket open: %+v", tk)
+	}
+}
+
+func TestHelpMentionsSupport(t *testing.T) {
+	b, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	out := h.do(flows.Event{Kind: flows.EventCommand, Command: "help"})
+	for _, lang := range locales.Languages {
+		text, err := b.For(lang).Render(out.Replies[0].Screen.Body[0])
+		if err != nil || !strings.Contains(text, "/support") {
+			t.Errorf("%s help lacks /support: %q (%v)", lang, text, err)
+		}
+	}
+}
