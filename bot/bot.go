@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -67,6 +68,10 @@ type Bot struct {
 	mu          sync.Mutex
 	queues      map[int64][]store.Delivery // per chat, in commit order
 	queued      map[int64]bool             // delivery ids in queues
+
+	// GivenUp counts the replies dropped after deliveryRounds (for
+	// metrics); each is logged with its chat and delivery id.
+	GivenUp atomic.Int64
 }
 
 // Option configures a Bot.
