@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/go-telegram/bot/models"
@@ -78,4 +79,44 @@ func mustBundle(t *testing.T) *locales.Bundle {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestEveryPressIsAnswered: a press under a message Telegram no longer
+// gives the bot (date 0), with no message at all, or in a group is
+// answered, never left spinning; the first two are handled, their screen
+// sent as a new message.
+func TestEveryPressIsAnswered(t *testing.T) {
+	r := newRig(t, rigConfig{})
+	const chat = int64(8201)
+	r.handle(t, withID(telegramtest.CommandUpdate(chat, chat, "en", "/start"), 1))
+	help := buttonData(t, r.api.SentTo(chat)[0], "Help")
+
+	gone := telegramtest.CallbackUpdate(chat, chat, 1, help)
+	gone.CallbackQuery.Message = models.MaybeInaccessibleMessage{
+		Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
+		InaccessibleMessage: &models.InaccessibleMessage{Chat: models.Chat{ID: chat, Type: models.ChatTypePrivate}, MessageID: 1},
+	}
+	r.handle(t, withID(gone, 2))
+
+	none := telegramtest.CallbackUpdate(chat, chat, 1, help)
+	none.CallbackQuery.Message = models.MaybeInaccessibleMessage{}
+	none.ID = 3
+	if err := r.bot.HandleUpdate(context.Background(), &none); err != nil { // no message: not pushed, the fake would encode it as null
+		t.Fatal(err)
+	}
+	r.bot.WaitSent()
+
+	group := telegramtest.CallbackUpdate(-1001234567890, chat, 1, help)
+	r.handle(t, withID(group, 4))
+
+	if n := len(r.api.CallsTo("answerCallbackQuery")); n != 3 {
+		t.Errorf("%d of 3 presses answered", n)
+	}
+	if n := len(r.api.CallsTo("editMessageText")); n != 0 {
+		t.Errorf("%d edits of a message the bot cannot see", n)
+	}
+	sent := r.sent(chat)
+	if len(sent) != 3 || !strings.Contains(sent[1], "What I can do") || !strings.Contains(sent[2], "What I can do") {
+		t.Errorf("the chat got %q, want the menu and help twice as new messages", sent)
+	}
 }
