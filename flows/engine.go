@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"paydesk/locales"
@@ -99,7 +100,6 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	if ev.LanguageCode != "" {
 		sess.ClientLanguage = locales.Match(ev.LanguageCode)
 	}
-	c.Lang = sess.Lang(locales.Match(ev.LanguageCode))
 	if sess.CustomerID != 0 {
 		cust, err := e.ledger.Customer(ctx, sess.CustomerID)
 		switch {
@@ -111,6 +111,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("load customer of chat %d: %w", ev.ChatID, err)
 		}
 	}
+	c.setLang()
 	expired := sess.Flow != "" && c.Now.Sub(sess.UpdatedAt) > e.ttl
 	if expired {
 		sess.Reset()
@@ -234,6 +235,21 @@ type Conv struct {
 	// handoffDetails is what the customer gave a flow that could not take
 	// it (a dispute sent too late): Handoff puts it on the case card.
 	handoffDetails []Msg
+}
+
+// setLang picks the language of the replies to this chat: the one chosen
+// in the chat, else what its Telegram client reports (now or before), else
+// the language of the linked account (Telegram does not always send a
+// language_code), else English.
+func (c *Conv) setLang() {
+	def := "en"
+	if c.Customer != nil && slices.Contains(locales.Languages, c.Customer.Language) {
+		def = c.Customer.Language
+	}
+	if c.Event.LanguageCode != "" {
+		def = locales.Match(c.Event.LanguageCode)
+	}
+	c.Lang = c.Session.Lang(def)
 }
 
 // Context is the event's context.
