@@ -427,6 +427,8 @@ func TestDisputeTextRules(t *testing.T) {
 		{"1000 Cyrillic characters", flows.Event{Kind: flows.EventText, Text: strings.Repeat("я", 1000)}, []string{"dispute.ask_photos"}},
 		{"1001 characters", flows.Event{Kind: flows.EventText, Text: strings.Repeat("я", 1001)}, []string{"dispute.text_too_long", "dispute.ask_text"}},
 		{"only spaces", flows.Event{Kind: flows.EventText, Text: " \n\t "}, []string{"dispute.text_empty", "dispute.ask_text"}},
+		{"only zero-width marks", flows.Event{Kind: flows.EventText, Text: "\u200b\u200c\u200d\u2060\ufeff"}, []string{"dispute.text_empty", "dispute.ask_text"}},
+		{"only controls and bidi marks", flows.Event{Kind: flows.EventText, Text: "\x00\x1b\u202e\u2066 \u200f"}, []string{"dispute.text_empty", "dispute.ask_text"}},
 		{"a lone emoji", flows.Event{Kind: flows.EventText, Text: "😡"}, []string{"dispute.form.text_words", "dispute.ask_text"}},
 		{"emoji and punctuation", flows.Event{Kind: flows.EventText, Text: "👎👎 !!! 123"}, []string{"dispute.form.text_words", "dispute.ask_text"}},
 		{"words with an emoji", flows.Event{Kind: flows.EventText, Text: "сломан 😡"}, []string{"dispute.ask_photos"}},
@@ -505,6 +507,21 @@ func TestDisputeTextIsEscaped(t *testing.T) {
 	}
 	if d, _ := h.dispute(aigerimRefused); d.Text != text {
 		t.Fatalf("stored %q, want %q as given", d.Text, text)
+	}
+}
+
+// TestDisputeTextIsCleaned: control characters, bidi overrides and
+// zero-width marks are neither stored nor shown back.
+func TestDisputeTextIsCleaned(t *testing.T) {
+	h := newHarness(t)
+	h.linkAs(1)
+	summary := h.toSummary(h.openCard("KZ-458812"), "damaged", "Box\x00 crushed\x1b[2J, see \u202eFDP.exe\u202c\u200b")
+	if got := summary.Replies[0].Screen.Body[0].Args["Text"]; got != "Box crushed[2J, see FDP.exe" {
+		t.Errorf("summary shows %q", got)
+	}
+	h.pressData(button(t, summary, "dispute.confirm_button"))
+	if d, _ := h.dispute(aigerimRefused); d.Text != "Box crushed[2J, see FDP.exe" {
+		t.Fatalf("stored %q", d.Text)
 	}
 }
 

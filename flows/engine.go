@@ -92,6 +92,7 @@ func (e *Engine) LinkToken(id store.CustomerID, ttl time.Duration) string {
 // no effect on the session and may be retried (store unavailable, or another
 // replica saved the chat in between).
 func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
+	ev.Text, ev.Args = CleanText(ev.Text), CleanText(ev.Args) // free text, wherever it goes next
 	sess, err := e.state.Session(ctx, ev.ChatID)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("load session %d: %w", ev.ChatID, err)
