@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -67,6 +68,10 @@ type Bot struct {
 	mu          sync.Mutex
 	queues      map[int64][]store.Delivery // per chat, in commit order
 	queued      map[int64]bool             // delivery ids in queues
+
+	// GivenUp counts the replies dropped after deliveryRounds (for
+	// metrics); each is logged with its chat and delivery id.
+	GivenUp atomic.Int64
 }
 
 // Option configures a Bot.
@@ -149,7 +154,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 		return nil
 	}
 	if in.callbackID != "" {
-		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, replyLang(out), out.Toast) })
+		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, pressLang(out), out.Toast) })
 	}
 	b.enqueue(c.Deliveries)
 	b.relay(ctx, in.event.ChatID, in.messageID, out.Relays)
@@ -179,6 +184,7 @@ func apology(ev flows.Event) flows.Outcome {
 	return flows.Outcome{
 		Replies: []flows.Reply{{ChatID: ev.ChatID, Lang: locales.Match(ev.LanguageCode), Screen: flows.Text("common.apology")}},
 		Toast:   locales.M("common.apology"),
+		Lang:    locales.Match(ev.LanguageCode),
 	}
 }
 
@@ -196,10 +202,11 @@ func (b *Bot) answerCallback(ctx context.Context, id, lang string, toast locales
 	}
 }
 
-// replyLang is the language of the replies to the event's own chat.
-func replyLang(out flows.Outcome) string {
-	if len(out.Replies) > 0 {
-		return out.Replies[0].Lang
+// pressLang is the language of the chat whose button was pressed: the
+// notice is for the presser, whatever other chats the press wrote to.
+func pressLang(out flows.Outcome) string {
+	if out.Lang != "" {
+		return out.Lang
 	}
 	return "en"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -20,7 +21,7 @@ func (b *Bot) render(ev flows.Event, out flows.Outcome) []store.Delivery {
 		loc := b.locales.For(r.Lang)
 		s := r.Screen
 		d := store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Text: text(loc, s), Markup: markupJSON(markup(loc, s)), Key: r.Key}
-		if s.Replace && ev.Kind == flows.EventAction && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
+		if s.Replace && ev.Kind == flows.EventAction && ev.MessageID != 0 && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
 			d.Method, d.MessageID = store.DeliveryEdit, ev.MessageID
 		}
 		list = append(list, d)
@@ -60,12 +61,20 @@ func (b *Bot) enqueue(list []store.Delivery) {
 	}
 }
 
+// deliveryRounds bounds the outbox calls (each with its own retries) one
+// delivery gets. An error that is never final (an answer the client cannot
+// decode, an outage longer than all of them) would otherwise hold every
+// later reply to the chat forever.
+const deliveryRounds = 3
+
 // drain sends a chat's queue until it is empty. A delivery is forgotten
 // once Telegram has had its say (sent, or refused for good); one that
 // cannot be sent now is retried after a pause, holding the later ones back,
-// until it goes or the bot stops (then it stays in the store for the next
-// start).
+// up to deliveryRounds times: then it is given up (logged) and the later
+// ones go. When the bot stops, the queue stays in the store for the next
+// start.
 func (b *Bot) drain(chat int64) {
+	rounds := 0
 	for {
 		b.mu.Lock()
 		q := b.queues[chat]
@@ -79,17 +88,23 @@ func (b *Bot) drain(chat int64) {
 
 		err := b.deliver(b.sendCtx, d)
 		if err != nil && !final(err) {
-			if b.sendCtx.Err() != nil {
+			if b.sendCtx.Err() != nil || b.outbox.Stopped() {
 				b.dropQueue(chat)
 				return
 			}
-			b.log.Warn("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "err", err)
-			if sleep(b.sendCtx, b.clock, b.retry.Max) != nil {
-				b.dropQueue(chat)
-				return
+			rounds++
+			if rounds < deliveryRounds {
+				b.log.Warn("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "round", rounds, "err", err)
+				if b.pause(b.retry.Max) != nil {
+					b.dropQueue(chat)
+					return
+				}
+				continue
 			}
-			continue
+			b.GivenUp.Add(1)
+			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
 		}
+		rounds = 0
 		if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), d.ID); err != nil {
 			b.log.Error("forget a sent delivery", "delivery", d.ID, "err", err)
 		}
@@ -99,6 +114,21 @@ func (b *Bot) drain(chat int64) {
 		b.mu.Unlock()
 	}
 }
+
+// pause waits d between delivery rounds; it ends early, with an error,
+// when the bot stops.
+func (b *Bot) pause(d time.Duration) error {
+	select {
+	case <-b.sendCtx.Done():
+		return b.sendCtx.Err()
+	case <-b.outbox.stop:
+		return errStopping
+	case <-b.clock.After(d):
+		return nil
+	}
+}
+
+var errStopping = errors.New("the bot is stopping")
 
 // dropQueue forgets a chat's queue when the bot stops; the deliveries stay
 // in the store.
@@ -115,6 +145,9 @@ func (b *Bot) dropQueue(chat int64) {
 // stops sending. What was not sent stays in the store and goes out after
 // the next start.
 func (b *Bot) Close(ctx context.Context) {
+	// Replies that go, go; one that fails is not retried now but kept for
+	// the next start, so stopping never waits out a retry loop.
+	b.outbox.Stop()
 	done := make(chan struct{})
 	go func() { b.senders.Wait(); close(done) }()
 	select {

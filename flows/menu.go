@@ -27,14 +27,14 @@ func registerMenu(r *Router) {
 		return nil
 	})
 	r.Command("help", func(c *Conv) error { c.Show(help(c)); return nil })
-	r.Action(actMenu, func(c *Conv, _ Action) error {
+	r.View(actMenu, func(c *Conv, _ Action) error {
 		c.Leave()
 		s := menu(c)
 		s.Replace = true
 		c.Show(s)
 		return nil
 	})
-	r.Action(actHelp, func(c *Conv, _ Action) error {
+	r.View(actHelp, func(c *Conv, _ Action) error {
 		s := help(c)
 		s.Replace = true
 		c.Show(s)

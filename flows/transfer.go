@@ -32,10 +32,10 @@ const transfersPerPage = 5
 func registerTransfer(r *Router) {
 	// actTransfers comes from the menu without args (page 0) and from the
 	// page buttons with the page.
-	r.Action(actTransfers, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actTransfers, RequireCustomer(func(c *Conv, a Action) error {
 		return showHistory(c, int(a.Arg(0)))
 	}))
-	r.Action(actTransferCard, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actTransferCard, RequireCustomer(func(c *Conv, a Action) error {
 		t, ok, err := ownTransfer(c, a)
 		if !ok || err != nil {
 			return err

@@ -87,6 +87,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Support.ChatID == 0 {
 		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}
+	warnCalendars(m.Log, time.Now())
 	m.bot = b
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
 

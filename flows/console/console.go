@@ -195,6 +195,9 @@ func (c *Console) print(out flows.Outcome) error {
 }
 
 func (c *Console) lang(out flows.Outcome) string {
+	if out.Lang != "" {
+		return out.Lang
+	}
 	for _, r := range out.Replies {
 		if r.ChatID == c.ChatID {
 			return r.Lang
