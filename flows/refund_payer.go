@@ -157,9 +157,12 @@ func describeRefund(d CardContext, id int64) ([]Msg, error) {
 		return nil, store.ErrNotFound
 	}
 	loc := d.Customer.Location()
-	return []Msg{M("refund.describe", "ID", fmt.Sprint(r.ID), "Shop", m.Name, "Ref", paymentRef(p),
+	msgs := []Msg{M("refund.describe", "ID", fmt.Sprint(r.ID), "Shop", m.Name, "Ref", paymentRef(p),
 		"Amount", paymentMoney(p, r.Amount), "PaymentAmount", paymentMoney(p, p.Amount), "How", paidBy(p),
 		"Payer", store.MaskName(p.PayerName), "State", M("refund.state_"+string(r.State)),
-		"Since", locales.DateTime{T: r.Since(), Loc: loc}, "At", locales.DateTime{T: r.CreatedAt, Loc: loc},
-		"Deadline", locales.DateTime{T: r.Deadline, Loc: loc})}, nil
+		"Since", locales.DateTime{T: r.Since(), Loc: loc}, "At", locales.DateTime{T: r.CreatedAt, Loc: loc})}
+	if r.State.Queued() {
+		msgs = append(msgs, M("refund.describe_deadline", "Deadline", locales.DateTime{T: r.Deadline, Loc: loc}))
+	}
+	return msgs, nil
 }
