@@ -120,7 +120,7 @@ var demoMerchants = []demoMerchant{
 		balance:  1500000, inflowPerDay: 2000000,
 		payments: []demoPayment{
 			paidCard(1, "Айгерим Садыкова", 2499000, "4417", "AM-80412", 1*time.Hour),
-			{name: "ТОО «Береке»", amount: 12000000, status: store.PaymentExpected, method: store.MethodBankTransfer,
+			{name: "Болат Искаков", amount: 12000000, status: store.PaymentExpected, method: store.MethodBankTransfer,
 				ref: "AM-80409", ago: 6 * time.Hour, payIn: 1 * day,
 				refunds: []demoRefund{{amount: 2000000, ago: 5 * time.Hour, states: []demoRefundState{{store.RefundAwaitingPayment, 5 * time.Hour, ""}}}}},
 			paidCard(4, "Нурлан Ахметов", 1500000, "2208", "AM-80377", 2*day+1*time.Hour, atBank(500000, 4*time.Hour, 20*time.Hour)),
