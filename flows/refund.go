@@ -203,16 +203,7 @@ func showPayments(c *Conv, m store.Merchant, page int) error {
 			"Payer", store.MaskName(p.PayerName), "Amount", paymentMoney(p, p.Amount), "State", M("refund.shown_"+string(ShowPayment(p)))),
 			actRefundPayment, p.ID, int64(page))})
 	}
-	var nav []Button
-	if page > 0 {
-		nav = append(nav, c.Button(M("transfer.previous"), actRefunds, int64(page-1)))
-	}
-	if page+1 < pages {
-		nav = append(nav, c.Button(M("transfer.next"), actRefunds, int64(page+1)))
-	}
-	if len(nav) > 0 {
-		s.Inline = append(s.Inline, nav)
-	}
+	s.Inline = append(s.Inline, PageRows(c, actRefunds, page, pages)...)
 	s.Inline = append(s.Inline, MenuRow(c))
 	c.Show(s)
 	return nil

@@ -16,6 +16,11 @@ const (
 	kzPayer = "+77010000001"
 )
 
+// parts writes a transcript's parts under their titles.
+func parts(b *strings.Builder) func(title, transcript string) {
+	return func(title, transcript string) { b.WriteString("======== " + title + " ========\n" + transcript) }
+}
+
 var refundLangs = []struct{ lang, label string }{
 	{"ru", "Русский"},
 	{"cs", "Čeština"},
@@ -33,9 +38,7 @@ func TestGoldenRefundMerchant(t *testing.T) {
 		t.Run(tc.lang, func(t *testing.T) {
 			s := NewSession(t)
 			var b strings.Builder
-			part := func(title, transcript string) {
-				b.WriteString("======== " + title + " ========\n" + transcript)
-			}
+			part := parts(&b)
 			part("the payments, page by page", s.Run(Script{Lang: tc.lang, As: eshop, Lines: []string{
 				"/language", tc.label,
 				"/menu",
@@ -104,9 +107,7 @@ func TestGoldenRefundPayer(t *testing.T) {
 		t.Run(tc.lang, func(t *testing.T) {
 			s := NewSession(t)
 			var b strings.Builder
-			part := func(title, transcript string) {
-				b.WriteString("======== " + title + " ========\n" + transcript)
-			}
+			part := parts(&b)
 			part("the refunds coming to the payer", s.Run(Script{Lang: tc.lang, As: payer, Lines: []string{
 				"/language", tc.label,
 				"/menu",
@@ -139,9 +140,7 @@ func TestGoldenRefundPayer(t *testing.T) {
 func TestGoldenRefundPartner(t *testing.T) {
 	s := NewSession(t)
 	var b strings.Builder
-	part := func(title, transcript string) {
-		b.WriteString("======== " + title + " ========\n" + transcript)
-	}
+	part := parts(&b)
 	part("the partner refunds 5 000 ₸", s.Run(Script{Lang: "ru", As: partner, Lines: []string{
 		"/menu", "4", "1", "1", "5 000", "1",
 	}}))
