@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"paydesk/locales"
@@ -26,7 +25,7 @@ const refundPageSize = 100
 // sent once however often the job sees the refund.
 func refundJob(t *Tick) error {
 	if eng, ok := t.Ledger().(store.RefundEngine); ok {
-		if err := eng.AdvanceRefunds(t.Context(), "refund.advance:"+strconv.FormatInt(t.Now.UnixNano(), 10), t.Now); err != nil {
+		if err := eng.AdvanceRefunds(t.Context(), t.Now); err != nil {
 			return err
 		}
 	}

@@ -193,7 +193,8 @@ type Refunds interface {
 // are paid, the bank confirms, the 14-working-day limit runs out). A real
 // backend moves them on its own and does not implement it.
 type RefundEngine interface {
-	// AdvanceRefunds brings every payment and refund to where it is at now;
-	// key makes a repeated call with the same key a no-op.
-	AdvanceRefunds(ctx context.Context, key string, now time.Time) error
+	// AdvanceRefunds brings every payment and refund to where it is at now.
+	// It is idempotent by itself: advancing again to a time already reached
+	// (a second tick, a second replica) changes nothing, so it takes no key.
+	AdvanceRefunds(ctx context.Context, now time.Time) error
 }

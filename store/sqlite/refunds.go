@@ -366,16 +366,8 @@ func scanID(row scanner) (int64, error) {
 // cancelled; balances grow with new incoming payments and pay out the
 // refunds waiting for funds, oldest first; the bank answers the refunds
 // sent to it a day before.
-func (db *DB) AdvanceRefunds(ctx context.Context, key string, now time.Time) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
-		if _, ok, err := replayed(ctx, tx, key); err != nil || ok {
-			return err
-		}
-		if err := advance(ctx, tx, now); err != nil {
-			return err
-		}
-		return recordWrite(ctx, tx, key, 0, now)
-	})
+func (db *DB) AdvanceRefunds(ctx context.Context, now time.Time) error {
+	err := db.write(ctx, func(tx *sql.Tx) error { return advance(ctx, tx, now) })
 	if err != nil {
 		return fmt.Errorf("advance refunds to %s: %w", now.Format(time.RFC3339), err)
 	}
