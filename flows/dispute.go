@@ -97,8 +97,16 @@ func showReturns(c *Conv, _ Action) error {
 	if err != nil {
 		return fmt.Errorf("list return requests of customer %d: %w", c.Customer.ID, err)
 	}
+	refunds, err := payerRefundsRow(c) // refunds shops are sending the customer (refund_payer.go)
+	if err != nil {
+		return err
+	}
 	if len(list) == 0 {
-		c.Show(returnNav(c, Screen{Body: []Msg{M("dispute.list_empty")}, Inline: [][]Button{MenuRow(c)}}))
+		s := Screen{Body: []Msg{M("dispute.list_empty")}, Inline: [][]Button{MenuRow(c)}}
+		if refunds != nil {
+			s.Inline = [][]Button{refunds, MenuRow(c)}
+		}
+		c.Show(returnNav(c, s))
 		return nil
 	}
 	s := Screen{Body: []Msg{M("dispute.list_title")}}
@@ -114,6 +122,9 @@ func showReturns(c *Conv, _ Action) error {
 		}
 		s.Body = append(s.Body, item)
 		s.Inline = append(s.Inline, []Button{c.Button(M("dispute.list_button", "Order", r.OrderNo, "Item", clip(r.Item, listButtonRunes)), actReturnCard, r.ID)})
+	}
+	if refunds != nil {
+		s.Inline = append(s.Inline, refunds)
 	}
 	s.Inline = append(s.Inline, MenuRow(c))
 	c.Show(returnNav(c, s))

@@ -82,5 +82,6 @@ func registerAll(r *Router) {
 	registerWithdrawal(r)
 	registerTransfer(r)
 	registerDispute(r)
+	registerRefunds(r)
 	registerSupport(r)
 }

@@ -85,16 +85,7 @@ func showHistory(c *Conv, page int) error {
 	for _, t := range list {
 		s.Inline = append(s.Inline, []Button{c.Button(transferLine(c, t), actTransferCard, t.ID, int64(page))})
 	}
-	var nav []Button
-	if page > 0 {
-		nav = append(nav, c.Button(M("transfer.previous"), actTransfers, int64(page-1)))
-	}
-	if page+1 < pages {
-		nav = append(nav, c.Button(M("transfer.next"), actTransfers, int64(page+1)))
-	}
-	if len(nav) > 0 {
-		s.Inline = append(s.Inline, nav)
-	}
+	s.Inline = append(s.Inline, PageRows(c, actTransfers, page, pages)...)
 	s.Inline = append(s.Inline, MenuRow(c))
 	c.Show(s)
 	return nil
