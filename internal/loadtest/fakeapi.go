@@ -69,7 +69,7 @@ func (f *FakeAPI) Listen(chat int64) <-chan Reply {
 	defer f.mu.Unlock()
 	ch, ok := f.chats[chat]
 	if !ok {
-		ch = make(chan Reply, 64)
+		ch = make(chan Reply, 8) // a step's replies; small, as there is one per linked chat
 		f.chats[chat] = ch
 	}
 	return ch
