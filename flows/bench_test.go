@@ -18,14 +18,7 @@ import (
 // (one durable commit) and records the exchanges.
 func BenchmarkFlowStep(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "flows.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.SeedDemo(ctx, t0); err != nil {
-		b.Fatal(err)
-	}
+	db := openSeeded(b)
 	if err := db.SaveSession(ctx, &store.Session{ChatID: chat, CustomerID: 3, Language: "en", UpdatedAt: t0}); err != nil {
 		b.Fatal(err)
 	}
@@ -52,4 +45,18 @@ func BenchmarkFlowStep(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// openSeeded opens a new SQLite file with the demo ledger seeded at t0.
+func openSeeded(b *testing.B) *sqlite.DB {
+	b.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "flows.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.SeedDemo(context.Background(), t0); err != nil {
+		b.Fatal(err)
+	}
+	return db
 }

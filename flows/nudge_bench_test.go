@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,14 +36,7 @@ func BenchmarkNudgeTick(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("tracked=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "flows.db"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { db.Close() })
-			if err := db.SeedDemo(ctx, t0); err != nil {
-				b.Fatal(err)
-			}
+			db := openSeeded(b)
 			seedWithdrawals(b, db, n)
 			engine := flows.New(db, db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 				flows.WithClock(func() time.Time { return t0 }))
