@@ -105,13 +105,12 @@ func (b *Bot) drain(chat int64) {
 			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
 		}
 		rounds = 0
-		if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), d.ID); err != nil {
-			b.log.Error("forget a sent delivery", "delivery", d.ID, "err", err)
-		}
 		b.mu.Lock()
 		b.queues[chat] = b.queues[chat][1:]
-		delete(b.queued, d.ID)
 		b.mu.Unlock()
+		// The chat's next reply does not wait for the store to forget this
+		// one: the delete joins the next group commit in the background.
+		b.senders.Go(func() { b.forget(d.ID) })
 	}
 }
 
@@ -129,6 +128,19 @@ func (b *Bot) pause(d time.Duration) error {
 }
 
 var errStopping = errors.New("the bot is stopping")
+
+// forget deletes a delivery that Telegram has had its say on. Until the
+// delete is committed the delivery stays marked as queued, so the resend
+// loop cannot take it up again; a crash before then resends it once its
+// lease runs out, as a crash between sending and deleting always could.
+func (b *Bot) forget(id int64) {
+	if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), id); err != nil {
+		b.log.Error("forget a sent delivery", "delivery", id, "err", err)
+	}
+	b.mu.Lock()
+	delete(b.queued, id)
+	b.mu.Unlock()
+}
 
 // dropQueue forgets a chat's queue when the bot stops; the deliveries stay
 // in the store.

@@ -22,6 +22,20 @@ import (
 // updateTimeout bounds the handling of one update, replies included.
 const updateTimeout = 90 * time.Second
 
+// apiTimeout bounds one Bot API call (go-telegram/bot's own default).
+const apiTimeout = time.Minute
+
+// apiClient is the HTTP client of the Bot API calls. The default transport
+// keeps 2 idle connections per host, so a bot answering more than 2 chats
+// at once dials (and TLS-handshakes) a new connection for most calls; this
+// one keeps one per sender that can be busy at once.
+func apiClient(workers int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = max(2*workers, 64)
+	t.MaxIdleConnsPerHost = t.MaxIdleConns
+	return &http.Client{Timeout: apiTimeout, Transport: t}
+}
+
 // shutdownGrace is how long Close lets webhook requests in flight finish,
 // and then queued replies go out.
 const shutdownGrace = time.Minute
@@ -31,6 +45,8 @@ const shutdownGrace = time.Minute
 type Main struct {
 	Config Config
 	Log    *slog.Logger
+	// BotOptions are added to the bot's (paydesk bench lifts the limits).
+	BotOptions []bot.Option
 
 	db       *sqlite.DB
 	bot      *bot.Bot
@@ -59,7 +75,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Log = slog.Default()
 	}
 	m.errs = make(chan error, 2)
-	db, err := sqlite.Open(ctx, m.Config.DB)
+	// A read connection per worker, and a few for the background loops,
+	// the webhook's readiness check and the senders.
+	db, err := sqlite.Open(ctx, m.Config.DB, sqlite.WithReaders(m.Config.Workers+4))
 	if err != nil {
 		return err
 	}
@@ -73,7 +91,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	api, err := tg.New(m.Config.Token, tg.WithServerURL(m.Config.APIURL), tg.WithSkipGetMe())
+	api, err := tg.New(m.Config.Token, tg.WithServerURL(m.Config.APIURL), tg.WithSkipGetMe(),
+		tg.WithHTTPClient(apiTimeout, apiClient(m.Config.Workers)))
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
@@ -83,7 +102,8 @@ func (m *Main) Run(ctx context.Context) error {
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
 			flows.WithLimits(m.Config.Limits),
-		}, m.Config.Support.engineOptions()...)...))
+		}, m.Config.Support.engineOptions()...)...),
+		bot.WithOptions(m.BotOptions...))
 	if m.Config.Support.ChatID == 0 {
 		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}

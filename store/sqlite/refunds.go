@@ -84,7 +84,7 @@ func scanRefund(row scanner) (store.Refund, error) {
 
 // MerchantOf returns the merchant account the customer runs.
 func (db *DB) MerchantOf(ctx context.Context, customer store.CustomerID) (store.Merchant, error) {
-	m, err := queryOne(ctx, db.sql, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE customer_id = ?`, customer)
+	m, err := queryOne(ctx, db.rd, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE customer_id = ?`, customer)
 	if err != nil {
 		return m, fmt.Errorf("merchant of customer %d: %w", customer, err)
 	}
@@ -93,7 +93,7 @@ func (db *DB) MerchantOf(ctx context.Context, customer store.CustomerID) (store.
 
 // Merchant returns a merchant account by id.
 func (db *DB) Merchant(ctx context.Context, id int64) (store.Merchant, error) {
-	m, err := queryOne(ctx, db.sql, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE id = ?`, id)
+	m, err := queryOne(ctx, db.rd, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE id = ?`, id)
 	if err != nil {
 		return m, fmt.Errorf("load merchant %d: %w", id, err)
 	}
@@ -123,7 +123,7 @@ func (db *DB) MerchantPayments(ctx context.Context, merchantID int64, offset, li
 
 // Payment returns a payment by id.
 func (db *DB) Payment(ctx context.Context, id int64) (store.Payment, error) {
-	p, err := queryOne(ctx, db.sql, scanPayment, paymentSelect+` WHERE p.id = ?`, id)
+	p, err := queryOne(ctx, db.rd, scanPayment, paymentSelect+` WHERE p.id = ?`, id)
 	if err != nil {
 		return p, fmt.Errorf("load payment %d: %w", id, err)
 	}
@@ -132,7 +132,7 @@ func (db *DB) Payment(ctx context.Context, id int64) (store.Payment, error) {
 
 // RefundsOf lists a payment's refunds, oldest first.
 func (db *DB) RefundsOf(ctx context.Context, paymentID int64) ([]store.Refund, error) {
-	list, err := queryAll(ctx, db.sql, scanRefund, refundSelect+` WHERE r.payment_id = ? ORDER BY r.created_at, r.id`, paymentID)
+	list, err := queryAll(ctx, db.rd, scanRefund, refundSelect+` WHERE r.payment_id = ? ORDER BY r.created_at, r.id`, paymentID)
 	if err != nil {
 		return nil, fmt.Errorf("list refunds of payment %d: %w", paymentID, err)
 	}
@@ -141,7 +141,7 @@ func (db *DB) RefundsOf(ctx context.Context, paymentID int64) ([]store.Refund, e
 
 // Refund returns a refund by id.
 func (db *DB) Refund(ctx context.Context, id int64) (store.Refund, error) {
-	r, err := queryOne(ctx, db.sql, scanRefund, refundSelect+` WHERE r.id = ?`, id)
+	r, err := queryOne(ctx, db.rd, scanRefund, refundSelect+` WHERE r.id = ?`, id)
 	if err != nil {
 		return r, fmt.Errorf("load refund %d: %w", id, err)
 	}
@@ -150,7 +150,7 @@ func (db *DB) Refund(ctx context.Context, id int64) (store.Refund, error) {
 
 // RefundsTo lists the refunds coming to a payer, newest first.
 func (db *DB) RefundsTo(ctx context.Context, payer store.CustomerID) ([]store.Refund, error) {
-	list, err := queryAll(ctx, db.sql, scanRefund, refundSelect+` WHERE p.payer_id = ? ORDER BY r.created_at DESC, r.id DESC`, payer)
+	list, err := queryAll(ctx, db.rd, scanRefund, refundSelect+` WHERE p.payer_id = ? ORDER BY r.created_at DESC, r.id DESC`, payer)
 	if err != nil {
 		return nil, fmt.Errorf("list refunds to customer %d: %w", payer, err)
 	}
@@ -159,7 +159,7 @@ func (db *DB) RefundsTo(ctx context.Context, payer store.CustomerID) ([]store.Re
 
 // SettledRefunds lists refunds settled at or after since, by id.
 func (db *DB) SettledRefunds(ctx context.Context, since time.Time, after int64, limit int) ([]store.Refund, error) {
-	list, err := queryAll(ctx, db.sql, scanRefund, refundSelect+`
+	list, err := queryAll(ctx, db.rd, scanRefund, refundSelect+`
 		WHERE r.settled_at >= ? AND r.id > ? ORDER BY r.id LIMIT ?`, nanos(since), after, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list refunds settled since %s: %w", since.Format(time.RFC3339), err)
@@ -176,7 +176,7 @@ func (db *DB) CreateRefund(ctx context.Context, key string, r store.Refund) (sto
 		id      int64
 		created bool
 	)
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		if prior, ok, err := replayed(ctx, tx, key); err != nil || ok {
 			id = prior
 			return err
@@ -220,7 +220,7 @@ func (db *DB) CreateRefund(ctx context.Context, key string, r store.Refund) (sto
 
 // enterState moves a refund to state at time at and records it in the
 // history; a first entry (no history yet) only records.
-func enterState(ctx context.Context, tx *sql.Tx, id int64, state store.RefundState, at time.Time) error {
+func enterState(ctx context.Context, tx querier, id int64, state store.RefundState, at time.Time) error {
 	var settled sql.NullInt64
 	if !state.Queued() {
 		settled = nanos(at)
@@ -242,7 +242,7 @@ const bankDelay = 24 * time.Hour
 // fundRefund pays a refund out of the merchant's balance of new incoming
 // payments, sending it to the bank, or leaves it waiting for funds with
 // what is missing. entering says the refund is not in awaiting_funds yet.
-func fundRefund(ctx context.Context, tx *sql.Tx, id, merchantID, amount int64, entering bool, at time.Time) error {
+func fundRefund(ctx context.Context, tx querier, id, merchantID, amount int64, entering bool, at time.Time) error {
 	var balance int64
 	if err := tx.QueryRowContext(ctx, `SELECT balance FROM merchants WHERE id = ?`, merchantID).Scan(&balance); err != nil {
 		return fmt.Errorf("balance of merchant %d: %w", merchantID, err)
@@ -266,7 +266,7 @@ func fundRefund(ctx context.Context, tx *sql.Tx, id, merchantID, amount int64, e
 }
 
 // accrue brings a merchant's balance of new incoming payments up to at.
-func accrue(ctx context.Context, tx *sql.Tx, merchantID int64, at time.Time) error {
+func accrue(ctx context.Context, tx querier, merchantID int64, at time.Time) error {
 	var (
 		inflow int64
 		since  sql.NullInt64
@@ -290,7 +290,7 @@ func accrue(ctx context.Context, tx *sql.Tx, merchantID int64, at time.Time) err
 // CancelRefund cancels a refund the merchant may still cancel.
 func (db *DB) CancelRefund(ctx context.Context, key string, id int64, at time.Time) (store.Refund, bool, error) {
 	var changed bool
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		if _, ok, err := replayed(ctx, tx, key); err != nil || ok {
 			return err
 		}
@@ -314,7 +314,7 @@ func (db *DB) CancelRefund(ctx context.Context, key string, id int64, at time.Ti
 	return r, changed, err
 }
 
-func cancelRefund(ctx context.Context, tx *sql.Tx, id int64, by store.RefundCancelReason, at time.Time) error {
+func cancelRefund(ctx context.Context, tx querier, id int64, by store.RefundCancelReason, at time.Time) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE refunds SET cancelled_by = ?, missing = 0 WHERE id = ?`, by, id); err != nil {
 		return err
 	}
@@ -324,7 +324,7 @@ func cancelRefund(ctx context.Context, tx *sql.Tx, id int64, by store.RefundCanc
 // CancelPayment cancels an expected payment and the refunds waiting for it.
 func (db *DB) CancelPayment(ctx context.Context, key string, id int64, at time.Time) (store.Payment, bool, error) {
 	var changed bool
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		if _, ok, err := replayed(ctx, tx, key); err != nil || ok {
 			return err
 		}
@@ -367,14 +367,14 @@ func scanID(row scanner) (int64, error) {
 // refunds waiting for funds, oldest first; the bank answers the refunds
 // sent to it a day before.
 func (db *DB) AdvanceRefunds(ctx context.Context, now time.Time) error {
-	err := db.write(ctx, func(tx *sql.Tx) error { return advance(ctx, tx, now) })
+	err := db.write(ctx, func(tx querier) error { return advance(ctx, tx, now) })
 	if err != nil {
 		return fmt.Errorf("advance refunds to %s: %w", now.Format(time.RFC3339), err)
 	}
 	return nil
 }
 
-func advance(ctx context.Context, tx *sql.Tx, now time.Time) error {
+func advance(ctx context.Context, tx querier, now time.Time) error {
 	// Expected payments paid by now.
 	type due struct {
 		id    int64
@@ -486,7 +486,12 @@ func advance(ctx context.Context, tx *sql.Tx, now time.Time) error {
 
 // AddMerchant stores a merchant account with an empty balance.
 func (db *DB) AddMerchant(ctx context.Context, m store.Merchant) (int64, error) {
-	id, err := addMerchant(ctx, db.sql, m, 0, 0, time.Time{})
+	var id int64
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addMerchant(ctx, q, m, 0, 0, time.Time{})
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add merchant %d: %w", m.ID, err)
 	}
@@ -501,7 +506,12 @@ func addMerchant(ctx context.Context, q querier, m store.Merchant, balance, infl
 // AddPayment stores a payment a merchant received (Refunded and Committed
 // are ignored: they come from the refunds).
 func (db *DB) AddPayment(ctx context.Context, p store.Payment) (int64, error) {
-	id, err := addPayment(ctx, db.sql, p, time.Time{})
+	var id int64
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addPayment(ctx, q, p, time.Time{})
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add payment %d: %w", p.ID, err)
 	}
@@ -520,7 +530,7 @@ func addPayment(ctx context.Context, q querier, p store.Payment, payAt time.Time
 // r.State.
 func (db *DB) AddRefund(ctx context.Context, r store.Refund) (int64, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		var err error
 		id, err = addRefund(ctx, tx, r, time.Time{}, false)
 		return err
@@ -531,7 +541,7 @@ func (db *DB) AddRefund(ctx context.Context, r store.Refund) (int64, error) {
 	return id, nil
 }
 
-func addRefund(ctx context.Context, tx *sql.Tx, r store.Refund, bankAt time.Time, bankRejects bool) (int64, error) {
+func addRefund(ctx context.Context, tx querier, r store.Refund, bankAt time.Time, bankRejects bool) (int64, error) {
 	history := r.History
 	if len(history) == 0 {
 		history = []store.RefundChange{{State: r.State, At: r.CreatedAt}}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -142,7 +141,7 @@ var demoMerchants = []demoMerchant{
 }
 
 // seedMerchants adds the demo merchants, their payments and refunds.
-func seedMerchants(ctx context.Context, tx *sql.Tx, now time.Time) error {
+func seedMerchants(ctx context.Context, tx querier, now time.Time) error {
 	payment, refund := int64(firstDemoPayment), int64(firstDemoRefund)
 	for _, m := range demoMerchants {
 		if _, err := addCustomer(ctx, tx, m.customer); err != nil {
