@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"paydesk/bot"
-	"paydesk/internal/loadtest"
+	"paydesk/cmd/paydesk/internal/loadtest"
 	"paydesk/store"
 	"paydesk/store/sqlite"
 )
