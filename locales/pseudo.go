@@ -84,6 +84,18 @@ func pseudoText(text, left, right string) string {
 	return b.String()
 }
 
+// commandLen is the length of the /command at the start of s, 0 if none.
+func commandLen(s string) int {
+	n := 1
+	for n < len(s) && (s[n] >= 'a' && s[n] <= 'z' || s[n] == '_') {
+		n++
+	}
+	if n == 1 {
+		return 0
+	}
+	return n
+}
+
 func accentOnly(text, left, right string) string {
 	s, _ := accent(text, left, right)
 	return s
@@ -117,6 +129,9 @@ func accent(text, left, right string) (string, int) {
 				skip = end + 1
 				visible++
 			}
+		case rest[0] == '/' && (i == 0 || text[i-1] == ' ' || text[i-1] == '\n' || text[i-1] == '>' || text[i-1] == '('):
+			skip = commandLen(rest) // a command the reader types: /menu stays /menu
+			visible += skip
 		}
 		if skip > 0 {
 			b.WriteString(rest[:skip])

@@ -28,6 +28,10 @@ func TestPseudoLocale(t *testing.T) {
 	if !strings.HasPrefix(one, "[1 ḋȧẏ") || !strings.HasPrefix(many, "[5 ḋȧẏṡ") {
 		t.Errorf("plural forms lost: %q, %q", one, many)
 	}
+	cmd, _ := b.For(Pseudo).Render(M("help.text"))
+	if !strings.Contains(cmd, "/menu — ") || !strings.Contains(cmd, "/language — ") {
+		t.Errorf("commands accented: %q", cmd)
+	}
 	// Money and dates keep their shape: no brackets inside a number.
 	if m := l.Money(Money{Minor: 123450, Currency: "EUR"}); m != b.For("en").Money(Money{Minor: 123450, Currency: "EUR"}) {
 		t.Errorf("pseudo money = %q", m)

@@ -5,6 +5,7 @@
 //	paydesk link-token <id>       print a deep-link token for a customer
 //	paydesk locales check         lint the locale files
 //	paydesk bench                 measure throughput and latency (bench.go)
+//	paydesk locales feedback      export the locale testers' suggestions
 //
 // Configuration comes from PAYDESK_* environment variables (see config.go).
 package main
@@ -38,7 +39,9 @@ commands:
   serve              run the bot on Telegram (needs PAYDESK_TELEGRAM_TOKEN and PAYDESK_SECRET)
   demo               chat with the bot in this terminal: no token, no network
   link-token <id>    print a /start deep-link token for a customer (needs PAYDESK_SECRET)
-  locales check      check that every message exists in every language with its plural forms
+  locales check      lint the locale files: every message in every language, plurals, HTML,
+                     length, button labels, glossary terms; non-zero exit on errors
+  locales feedback   export the locale testers' suggestions (--format csv|toml)
   bench [flags]      measure the bot against a fake Bot API on loopback (bench -h for the flags)
 `
 
@@ -57,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "link-token":
 		return runLinkToken(args[1:], getenv, stdout, stderr)
 	case "locales":
-		return runLocales(args[1:], stdout, stderr)
+		return runLocales(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

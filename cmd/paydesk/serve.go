@@ -102,6 +102,7 @@ func (m *Main) Run(ctx context.Context) error {
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
 			flows.WithLimits(m.Config.Limits),
+			flows.WithLocaleTesters(m.Config.LocaleTesters),
 		}, m.Config.Support.engineOptions()...)...),
 		bot.WithOptions(m.BotOptions...))
 	if m.Config.Support.ChatID == 0 {
