@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"paydesk/flows"
@@ -93,6 +94,7 @@ func NewPlayer(ctx context.Context, open Opener, lang string, opts ...flows.Opti
 	p.Engine = flows.New(state, ledger, append([]flows.Option{
 		flows.WithSecret([]byte("golden-transcripts-secret-0123456789")),
 		flows.WithClock(func() time.Time { return p.now }),
+		flows.WithLogger(slog.New(slog.DiscardHandler)),
 	}, opts...)...)
 	return p, nil
 }
