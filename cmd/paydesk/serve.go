@@ -116,6 +116,14 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stopBackground = stop
 	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
 
+	// The command menu and descriptions, per language; a restart only reads
+	// them. Not being able to set them is no reason to stay down.
+	if sets, err := b.SyncProfile(ctx); err != nil {
+		m.Log.Warn("bot profile not set; the command menu or descriptions may be out of date", "err", err)
+	} else if sets > 0 {
+		m.Log.Info("bot profile updated", "calls", sets)
+	}
+
 	mode := "polling"
 	if m.Config.WebhookURL != "" {
 		mode = "webhook"
