@@ -15,6 +15,9 @@
 //   - "/clock +2d" (+5h, +30m) moves the demo clock and runs the periodic
 //     jobs (see clock.go);
 //   - anything else is text the customer typed.
+//
+// A command is sent as a reply to the latest message of the bot, so a
+// locale tester's "/fix better text" names the message it improves.
 package console
 
 import (
@@ -80,6 +83,10 @@ type pressable struct {
 func New(engine *flows.Engine, bundle *locales.Bundle, out io.Writer) *Console {
 	return &Console{engine: engine, bundle: bundle, out: out, ChatID: 1001, UserID: 1001}
 }
+
+// SetEngine sets the engine the console talks to (when it is made after
+// the console, e.g. for a chat id only the console knows).
+func (c *Console) SetEngine(e *flows.Engine) { c.engine = e }
 
 // Run reads lines until the end of input.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
