@@ -70,33 +70,43 @@ func (b *Bot) SyncProfile(ctx context.Context) (sets int, err error) {
 }
 
 func syncProfile(ctx context.Context, api profileAPI, p Profile) (sets int, err error) {
-	have, err := api.GetMyCommands(ctx, &tg.GetMyCommandsParams{LanguageCode: p.Lang})
-	if err != nil {
-		return sets, fmt.Errorf("getMyCommands: %w", err)
+	parts := []struct {
+		name string
+		same func() (bool, error) // Telegram has p's value already
+		set  func() error
+	}{
+		{"commands", func() (bool, error) {
+			have, err := api.GetMyCommands(ctx, &tg.GetMyCommandsParams{LanguageCode: p.Lang})
+			return slices.Equal(have, p.Commands), err
+		}, func() error {
+			_, err := api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: p.Commands, LanguageCode: p.Lang})
+			return err
+		}},
+		{"description", func() (bool, error) {
+			have, err := api.GetMyDescription(ctx, &tg.GetMyDescriptionParams{LanguageCode: p.Lang})
+			return have.Description == p.Description, err
+		}, func() error {
+			_, err := api.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: p.Description, LanguageCode: p.Lang})
+			return err
+		}},
+		{"short description", func() (bool, error) {
+			have, err := api.GetMyShortDescription(ctx, &tg.GetMyShortDescriptionParams{LanguageCode: p.Lang})
+			return have.ShortDescription == p.ShortDescription, err
+		}, func() error {
+			_, err := api.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: p.ShortDescription, LanguageCode: p.Lang})
+			return err
+		}},
 	}
-	if !slices.Equal(have, p.Commands) {
-		if _, err := api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: p.Commands, LanguageCode: p.Lang}); err != nil {
-			return sets, fmt.Errorf("setMyCommands: %w", err)
+	for _, part := range parts {
+		same, err := part.same()
+		if err != nil {
+			return sets, fmt.Errorf("read the %s: %w", part.name, err)
 		}
-		sets++
-	}
-	desc, err := api.GetMyDescription(ctx, &tg.GetMyDescriptionParams{LanguageCode: p.Lang})
-	if err != nil {
-		return sets, fmt.Errorf("getMyDescription: %w", err)
-	}
-	if desc.Description != p.Description {
-		if _, err := api.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: p.Description, LanguageCode: p.Lang}); err != nil {
-			return sets, fmt.Errorf("setMyDescription: %w", err)
+		if same {
+			continue
 		}
-		sets++
-	}
-	short, err := api.GetMyShortDescription(ctx, &tg.GetMyShortDescriptionParams{LanguageCode: p.Lang})
-	if err != nil {
-		return sets, fmt.Errorf("getMyShortDescription: %w", err)
-	}
-	if short.ShortDescription != p.ShortDescription {
-		if _, err := api.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: p.ShortDescription, LanguageCode: p.Lang}); err != nil {
-			return sets, fmt.Errorf("setMyShortDescription: %w", err)
+		if err := part.set(); err != nil {
+			return sets, fmt.Errorf("set the %s: %w", part.name, err)
 		}
 		sets++
 	}

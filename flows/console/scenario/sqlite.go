@@ -10,7 +10,8 @@ import (
 )
 
 // SQLiteIn opens each scenario's store as a new SQLite file in dir, seeded
-// with the demo ledger: what the golden tests and `paydesk transcript` run.
+// with the demo ledger, and removes the file when the scenario ends: what
+// the golden tests and `paydesk transcript` run.
 func SQLiteIn(dir string) Opener {
 	return func(ctx context.Context, now time.Time) (store.State, store.Ledger, func() error, error) {
 		f, err := os.CreateTemp(dir, "scenario-*.db")
@@ -19,6 +20,24 @@ func SQLiteIn(dir string) Opener {
 		}
 		f.Close()
 		path := f.Name()
+		state, ledger, closeFn, err := SQLiteFile(path)(ctx, now)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return state, ledger, func() error {
+			err := closeFn()
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
+			return err
+		}, nil
+	}
+}
+
+// SQLiteFile opens the scenario's store in the SQLite file path, seeded
+// with the demo ledger, and leaves the file for the caller to read.
+func SQLiteFile(path string) Opener {
+	return func(ctx context.Context, now time.Time) (store.State, store.Ledger, func() error, error) {
 		db, err := sqlite.Open(ctx, path)
 		if err != nil {
 			return nil, nil, nil, err
@@ -27,12 +46,6 @@ func SQLiteIn(dir string) Opener {
 			db.Close()
 			return nil, nil, nil, err
 		}
-		return db, db, func() error {
-			err := db.Close()
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				os.Remove(path + suffix)
-			}
-			return err
-		}, nil
+		return db, db, db.Close, nil
 	}
 }

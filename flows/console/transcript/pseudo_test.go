@@ -10,14 +10,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"paydesk/flows/console/scenario"
 	"paydesk/flows/console/transcript"
 	"paydesk/locales"
-	"paydesk/store"
-	"paydesk/store/sqlite"
 )
 
 // literal is what a text quotes for the reader to type, not prose: code
@@ -52,7 +49,7 @@ func TestPseudoLocaleCoversEveryScreen(t *testing.T) {
 			// What the scenario stored is data too: the demo ledger, and
 			// the exchanges a case card quotes.
 			path := filepath.Join(t.TempDir(), "scenario.db")
-			_, p, err := scenario.Play(context.Background(), keepFile(path), sc, "en")
+			_, p, err := scenario.Play(context.Background(), scenario.SQLiteFile(path), sc, "en")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,22 +95,6 @@ func TestPseudoLocaleCoversEveryScreen(t *testing.T) {
 	}
 	if len(rawKeys) > 0 {
 		t.Errorf("raw keys shown as text (give them a localized name): %q", slices.Compact(slices.Sorted(slices.Values(rawKeys))))
-	}
-}
-
-// keepFile opens the scenario's store in path and keeps the file after
-// the scenario, for the test to read.
-func keepFile(path string) scenario.Opener {
-	return func(ctx context.Context, now time.Time) (store.State, store.Ledger, func() error, error) {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		if err := db.SeedDemo(ctx, now); err != nil {
-			db.Close()
-			return nil, nil, nil, err
-		}
-		return db, db, db.Close, nil
 	}
 }
 
