@@ -11,10 +11,12 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf16"
 
 	"paydesk/flows/console/scenario"
 	"paydesk/flows/console/transcript"
 	"paydesk/locales"
+	"paydesk/locales/tghtml"
 )
 
 // literal is what a text quotes for the reader to type, not prose: code
@@ -29,7 +31,8 @@ var rawKey = regexp.MustCompile(`\b[a-z]+(_[a-z]+)*:[0-9]+\b`)
 // letter of localized text is accented. A word left plain is either data
 // (the demo ledger's names, items and numbers, or what the script typed) or
 // text that does not come from the locale files: a hard-coded string. A
-// raw key ("withdrawal:201") on any screen fails it too.
+// raw key ("withdrawal:201") on any screen fails it too, and so does a
+// message Telegram would refuse once it is 40 % longer.
 func TestPseudoLocaleCoversEveryScreen(t *testing.T) {
 	bundle, err := locales.New()
 	if err != nil {
@@ -70,6 +73,11 @@ func TestPseudoLocaleCoversEveryScreen(t *testing.T) {
 				for _, b := range transcript.Bubbles(p.Bundle, st, locales.Pseudo) {
 					if b.Kind == "agent" {
 						continue // the agent's own words
+					}
+					if visible, err := tghtml.Parse(b.HTML); err != nil {
+						t.Errorf("step %d (%q), %v: Telegram would refuse the pseudo-localized HTML: %v", i, st.Input, b.IDs, err)
+					} else if n := len(utf16.Encode([]rune(visible))); n > locales.MaxText {
+						t.Errorf("step %d (%q), %v: %d characters in the pseudo-locale, Telegram takes %d", i, st.Input, b.IDs, n, locales.MaxText)
 					}
 					texts := []string{locales.PlainText(literal.ReplaceAllString(b.HTML, " ")), b.Topic}
 					for _, row := range append(slices.Clone(b.Buttons), b.Keyboard...) {
