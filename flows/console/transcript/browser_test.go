@@ -51,7 +51,8 @@ func headless(t *testing.T, browser string, args ...string) string {
 
 // TestGalleryInBrowser writes the gallery, opens it offline in headless
 // Chromium, and checks the page itself reports every language column
-// rendered, with messages, and no script error; it also takes a screenshot
+// rendered, with messages, the filter by flow working, and no script
+// error; it also takes a screenshot
 // (left in the test's directory; set PAYDESK_SCREENSHOT to keep a copy).
 func TestGalleryInBrowser(t *testing.T) {
 	browser := chromium(t)
@@ -85,7 +86,7 @@ func TestGalleryInBrowser(t *testing.T) {
 		}
 		return m[1]
 	}
-	if attr("data-errors") != "0" || attr("data-ok") != "true" || attr("data-columns") != strings.Join(scenario.Languages, " ") {
+	if attr("data-errors") != "0" || attr("data-ok") != "true" || attr("data-filter") != "true" || attr("data-columns") != strings.Join(scenario.Languages, " ") {
 		t.Errorf("render result %s", result)
 	}
 	for _, lang := range scenario.Languages {
