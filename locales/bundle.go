@@ -64,6 +64,17 @@ func newBundle(fsys fs.FS) (*Bundle, error) {
 	return b, nil
 }
 
+// Plural reports whether the message id has plural forms (in English, the
+// source of every language's set of IDs).
+func (b *Bundle) Plural(id string) bool {
+	for _, m := range b.messages["en"] {
+		if m.ID == id {
+			return m.Zero+m.One+m.Two+m.Few+m.Many != ""
+		}
+	}
+	return false
+}
+
 // For returns the Localizer of lang (one of Languages, or Pseudo); an
 // unknown language gets English.
 func (b *Bundle) For(lang string) *Localizer {

@@ -11,7 +11,8 @@ import (
 type Suggestion struct {
 	ID int64 // set by AddSuggestion; increases in the order suggestions are added
 	// Key makes adding idempotent: a redelivered /fix carries the same key
-	// (the chat and the tester's message id) and is stored once.
+	// (the chat and the tester's message id) and is stored once. Never
+	// empty.
 	Key string
 	// MessageIDs are the locale message IDs the screen the tester answered
 	// was made of, in the order shown; empty when the bot no longer knew

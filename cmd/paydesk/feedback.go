@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ func runFeedback(ctx context.Context, args []string, getenv func(string) string,
 	if *format == "toml" && *lang == "" {
 		return fmt.Errorf("--format toml needs --lang: each language has its own locale file")
 	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("--db %s: %w (point it at the database serve uses, PAYDESK_DB)", *dbPath, err)
+	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -51,7 +55,11 @@ func runFeedback(ctx context.Context, args []string, getenv func(string) string,
 		list = slices.DeleteFunc(list, func(s store.Suggestion) bool { return s.Lang != *lang })
 	}
 	if *format == "toml" {
-		return writeFeedbackTOML(stdout, *lang, list)
+		bundle, err := locales.New()
+		if err != nil {
+			return err
+		}
+		return writeFeedbackTOML(stdout, *lang, list, bundle.Plural)
 	}
 	return writeFeedbackCSV(stdout, list)
 }
@@ -71,8 +79,10 @@ func writeFeedbackCSV(w io.Writer, list []store.Suggestion) error {
 // message's key under its table ([menu] title = "..."), the latest
 // suggestion winning and the earlier ones as comments. A suggestion for a
 // screen made of several messages cannot say which one it rewrites: it is
-// written as a comment naming them, for the translator to place.
-func writeFeedbackTOML(w io.Writer, lang string, list []store.Suggestion) error {
+// written as a comment naming them, for the translator to place. A plural
+// message gets its own table with the text as its "other" form, to be
+// split into the forms by hand.
+func writeFeedbackTOML(w io.Writer, lang string, list []store.Suggestion, plural func(id string) bool) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Suggestions of the locale testers for locales/active.%s.toml (paydesk locales feedback).\n", lang)
 	fmt.Fprintf(&b, "# Merge the keys into their tables; the comments say who suggested what, and what they saw.\n")
@@ -96,6 +106,9 @@ func writeFeedbackTOML(w io.Writer, lang string, list []store.Suggestion) error 
 		if i := strings.LastIndex(id, "."); i >= 0 {
 			t, key = id[:i], id[i+1:]
 		}
+		if plural(id) {
+			t, key = id, "other"
+		}
 		if t != table {
 			table = t
 			if t != "" {
@@ -107,6 +120,9 @@ func writeFeedbackTOML(w io.Writer, lang string, list []store.Suggestion) error 
 			fmt.Fprintf(&b, "# earlier: %s = %s\n", key, tomlString(s.Text))
 		}
 		last := sugg[len(sugg)-1]
+		if plural(id) {
+			b.WriteString("# a plural message: split the text into its forms (one, few, many, other)\n")
+		}
 		fmt.Fprintf(&b, "# by %d on %s; seen: %s\n", last.UserID, last.CreatedAt.UTC().Format("2006-01-02 15:04"), oneLine(last.Seen))
 		fmt.Fprintf(&b, "%s = %s\n", key, tomlString(last.Text))
 	}

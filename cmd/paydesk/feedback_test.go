@@ -29,6 +29,7 @@ func TestLocalesFeedback(t *testing.T) {
 		{MessageIDs: []string{"menu.title"}, Lang: "ru", Seen: "Чем могу помочь?", Text: "Чем помочь? \"Коротко\""},
 		{MessageIDs: []string{"withdrawal.card", "common.back"}, Lang: "ru", Seen: "Вывод", Text: "Вывод средств"},
 		{MessageIDs: []string{"help.text"}, Lang: "cs", Seen: "Co umím", Text: "Umím toto"},
+		{MessageIDs: []string{"duration.days"}, Lang: "ru", Seen: "5 дней", Text: "{{.Count}} сут."},
 	} {
 		s.Key, s.UserID, s.ChatID, s.CreatedAt = string(rune('a'+i)), 42, 42, at
 		if _, err := db.AddSuggestion(ctx, &s); err != nil {
@@ -42,7 +43,7 @@ func TestLocalesFeedback(t *testing.T) {
 	if err := run(ctx, []string{"locales", "feedback", "--format", "csv"}, env, nil, &out, &errs); err != nil {
 		t.Fatalf("csv: %v %s", err, errs.String())
 	}
-	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 5 || !strings.Contains(lines[3], "withdrawal.card common.back") {
+	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 6 || !strings.Contains(lines[3], "withdrawal.card common.back") {
 		t.Errorf("csv:\n%s", out.String())
 	}
 
@@ -51,17 +52,26 @@ func TestLocalesFeedback(t *testing.T) {
 		t.Fatalf("toml: %v %s", err, errs.String())
 	}
 	var got struct {
-		Menu map[string]string `toml:"menu"`
+		Menu     map[string]string `toml:"menu"`
+		Duration struct {
+			Days map[string]string `toml:"days"`
+		} `toml:"duration"`
 	}
 	if _, err := toml.Decode(out.String(), &got); err != nil {
 		t.Fatalf("toml does not parse: %v\n%s", err, out.String())
 	}
-	if got.Menu["title"] != "Чем помочь? \"Коротко\"" || strings.Contains(out.String(), "Umím") ||
+	if got.Menu["title"] != "Чем помочь? \"Коротко\"" || got.Duration.Days["other"] != "{{.Count}} сут." || strings.Contains(out.String(), "Umím") ||
 		!strings.Contains(out.String(), "# [withdrawal.card common.back]") {
 		t.Errorf("toml:\n%s", out.String())
 	}
 	if err := run(ctx, []string{"locales", "feedback", "--format", "toml"}, env, nil, &out, &errs); err == nil {
 		t.Error("toml without --lang accepted")
+	}
+	missing := func(k string) string {
+		return map[string]string{"PAYDESK_DB": filepath.Join(t.TempDir(), "none.db")}[k]
+	}
+	if err := run(ctx, []string{"locales", "feedback"}, missing, nil, &out, &errs); err == nil || !strings.Contains(err.Error(), "PAYDESK_DB") {
+		t.Errorf("a database that is not there: %v", err)
 	}
 }
 
