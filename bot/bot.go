@@ -40,6 +40,7 @@ type API interface {
 	SetWebhook(ctx context.Context, p *tg.SetWebhookParams) (bool, error)
 	DeleteWebhook(ctx context.Context, p *tg.DeleteWebhookParams) (bool, error)
 	supportAPI
+	profileAPI
 }
 
 // Bot answers updates.

@@ -20,7 +20,7 @@ func (b *Bot) render(ev flows.Event, out flows.Outcome) []store.Delivery {
 	for _, r := range out.Replies {
 		loc := b.locales.For(r.Lang)
 		s := r.Screen
-		d := store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Text: text(loc, s), Markup: markupJSON(markup(loc, s)), Key: r.Key}
+		d := store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Text: s.HTML(loc, r.ShowIDs), Markup: markupJSON(markup(loc, s)), Key: r.Key}
 		if s.Replace && ev.Kind == flows.EventAction && ev.MessageID != 0 && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
 			d.Method, d.MessageID = store.DeliveryEdit, ev.MessageID
 		}

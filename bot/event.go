@@ -57,7 +57,10 @@ func decode(u *models.Update) (incoming, bool) {
 		if m.Chat.Type != models.ChatTypePrivate || m.From == nil {
 			return incoming{}, false
 		}
-		ev := flows.Event{ChatID: m.Chat.ID, UserID: m.From.ID, LanguageCode: m.From.LanguageCode, Edited: edited}
+		ev := flows.Event{ChatID: m.Chat.ID, UserID: m.From.ID, LanguageCode: m.From.LanguageCode, Edited: edited, FromMessageID: m.ID}
+		if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.IsBot {
+			ev.ReplyTo = &flows.Quote{MessageID: r.ID, Text: r.Text + r.Caption}
+		}
 		switch {
 		case m.Contact != nil:
 			ev.Kind = flows.EventContact

@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"strings"
-
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
@@ -12,15 +10,6 @@ import (
 
 // maxText is Telegram's limit on a message's text after entity parsing.
 const maxText = 4096
-
-// text renders a screen's paragraphs in one language, as Telegram HTML.
-func text(loc *locales.Localizer, s flows.Screen) string {
-	parts := make([]string, 0, len(s.Body))
-	for _, m := range s.Body {
-		parts = append(parts, loc.Text(m))
-	}
-	return strings.Join(parts, "\n\n")
-}
 
 // inlineMarkup renders the inline keyboard, nil when there is none.
 func inlineMarkup(loc *locales.Localizer, rows [][]flows.Button) *models.InlineKeyboardMarkup {
@@ -65,7 +54,7 @@ func markup(loc *locales.Localizer, s flows.Screen) models.ReplyMarkup {
 func sendParams(loc *locales.Localizer, chatID int64, s flows.Screen) *tg.SendMessageParams {
 	return &tg.SendMessageParams{
 		ChatID:      chatID,
-		Text:        text(loc, s),
+		Text:        s.HTML(loc, false),
 		ParseMode:   models.ParseModeHTML,
 		ReplyMarkup: markup(loc, s),
 	}
@@ -76,7 +65,7 @@ func editParams(loc *locales.Localizer, chatID int64, messageID int, s flows.Scr
 	p := &tg.EditMessageTextParams{
 		ChatID:    chatID,
 		MessageID: messageID,
-		Text:      text(loc, s),
+		Text:      s.HTML(loc, false),
 		ParseMode: models.ParseModeHTML,
 	}
 	if kb := inlineMarkup(loc, s.Inline); kb != nil {

@@ -37,6 +37,7 @@ type Engine struct {
 	hours   SupportHours
 	bundle  *locales.Bundle
 	extra   []func(r *Router)
+	testers []int64 // Telegram user ids of the locale testers
 }
 
 // Option configures an Engine.
@@ -113,6 +114,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		}
 	}
 	c.setLang()
+	c.testerView()
 	expired := sess.Flow != "" && c.Now.Sub(sess.UpdatedAt) > e.ttl
 	if expired {
 		sess.Reset()
@@ -124,6 +126,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	if err := e.dispatch(c, expired); err != nil {
 		return Outcome{}, err
 	}
+	e.rememberShown(c)
 	sess.UpdatedAt = c.Now
 	if err := e.state.SaveSession(ctx, &sess); err != nil {
 		return Outcome{}, fmt.Errorf("save session %d: %w", ev.ChatID, err)
@@ -232,6 +235,7 @@ type Conv struct {
 	// see it in the topic anyway).
 	unrecorded    bool
 	eventRecorded bool   // the event is in the exchanges already (see recordEvent)
+	showIDs       bool   // a tester's IDs mode: this chat's screens end with their message IDs
 	view          string // the button data of the view that showed the chat's last screen, if any
 	// handoffDetails is what the customer gave a flow that could not take
 	// it (a dispute sent too late): Handoff puts it on the case card.
@@ -275,7 +279,7 @@ func (c *Conv) OpKey(op string, id int64) string {
 
 // Show answers in this chat.
 func (c *Conv) Show(s Screen) {
-	c.out.Replies = append(c.out.Replies, Reply{ChatID: c.Event.ChatID, Lang: c.Lang, Screen: s})
+	c.out.Replies = append(c.out.Replies, Reply{ChatID: c.Event.ChatID, Lang: c.Lang, Screen: s, ShowIDs: c.showIDs})
 }
 
 // Send shows a screen in another chat, in that chat's language.

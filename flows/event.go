@@ -51,6 +51,17 @@ type Event struct {
 	MessageID    int    // the bot message that carried the pressed button
 	Label        string // the pressed button's text as the customer saw it, if the adapter knows it
 	Edited       bool   // the customer edited an earlier message; only support relays edits
+	// FromMessageID is the customer's own message (a text, a command, a
+	// photo); 0 for presses and where the adapter has none (the console).
+	FromMessageID int
+	// ReplyTo is the bot message the customer's message replies to, if any.
+	ReplyTo *Quote
+}
+
+// Quote is a bot message a customer replied to, as Telegram quotes it.
+type Quote struct {
+	MessageID int
+	Text      string // the plain text the customer saw (Telegram drops the markup)
 }
 
 // Contact is a phone number shared through Telegram.

@@ -17,24 +17,31 @@ func registerLanguage(r *Router) {
 	})
 	r.Action(actSetLanguage, func(c *Conv, a Action) error {
 		i := int(a.Arg(0))
-		if i < 0 || i >= len(locales.Languages) {
+		changed := "language.changed"
+		switch {
+		case i == len(locales.Languages) && c.Tester():
+			c.Session.Language, changed = locales.Pseudo, "tester.pseudo_on"
+		case i < 0 || i >= len(locales.Languages):
 			return refuseButton(c)
+		default:
+			c.Session.Language = locales.Languages[i]
 		}
-		c.Session.Language = locales.Languages[i]
 		c.Lang = c.Session.Language
-		s := withMenu(c, Text("language.changed"))
+		s := withMenu(c, Text(changed))
 		s.Replace = true
 		c.Show(s)
 		return nil
 	})
 }
 
-// languagePicker lists the languages, each named in itself.
+// languagePicker lists the languages, each named in itself; a locale
+// tester also gets the pseudo-locale and the IDs mode.
 func languagePicker(c *Conv) Screen {
 	s := Screen{Body: []locales.Msg{locales.M("language.choose")}}
 	for i, lang := range locales.Languages {
 		s.Inline = append(s.Inline, []Button{c.Button(locales.M("lang."+lang), actSetLanguage, int64(i))})
 	}
+	s.Inline = append(s.Inline, testerLanguageRows(c)...)
 	s.Inline = append(s.Inline, MenuRow(c))
 	return s
 }

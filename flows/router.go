@@ -77,6 +77,7 @@ func registerAll(r *Router) {
 	registerMenu(r)
 	registerLink(r)
 	registerLanguage(r)
+	registerTester(r)
 
 	// The flows of the main menu.
 	registerWithdrawal(r)

@@ -52,6 +52,9 @@ type Reply struct {
 	// another chat because of an effect, keyed by the effect and the chat,
 	// so the flow can owe it each time it sees the effect.
 	Key string
+	// ShowIDs ends the message with the message IDs it is made of (a
+	// locale tester's IDs mode; see Screen.HTML).
+	ShowIDs bool
 }
 
 // Outcome is everything one event produced: screens for this chat and

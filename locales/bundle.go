@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -47,7 +48,14 @@ func newBundle(fsys fs.FS) (*Bundle, error) {
 		}
 		b.messages[lang] = mf.Messages
 	}
-	for _, lang := range Languages {
+	pseudo := make([]*i18n.Message, 0, len(b.messages["en"]))
+	for _, m := range b.messages["en"] {
+		pseudo = append(pseudo, pseudoMessage(m))
+	}
+	if err := b.i18n.AddMessages(language.Make(Pseudo), pseudo...); err != nil {
+		return nil, fmt.Errorf("generate the pseudo-locale: %w", err)
+	}
+	for _, lang := range append(slices.Clone(Languages), Pseudo) {
 		b.locs[lang] = newLocalizer(b, lang)
 	}
 	for _, l := range b.locs {
@@ -56,7 +64,19 @@ func newBundle(fsys fs.FS) (*Bundle, error) {
 	return b, nil
 }
 
-// For returns the Localizer of lang; an unknown language gets English.
+// Plural reports whether the message id has plural forms (in English, the
+// source of every language's set of IDs).
+func (b *Bundle) Plural(id string) bool {
+	for _, m := range b.messages["en"] {
+		if m.ID == id {
+			return m.Zero+m.One+m.Two+m.Few+m.Many != ""
+		}
+	}
+	return false
+}
+
+// For returns the Localizer of lang (one of Languages, or Pseudo); an
+// unknown language gets English.
 func (b *Bundle) For(lang string) *Localizer {
 	if l, ok := b.locs[lang]; ok {
 		return l

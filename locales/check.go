@@ -19,6 +19,14 @@ type Problem struct {
 	ID     string // message ID
 	Form   string // plural form ("one", "few", ...), "" for the message as a whole
 	Detail string
+	// Kind says which check found it (KindStructure, KindGlossary, ...);
+	// Check leaves it empty, Lint sets it.
+	Kind string
+	// Warn marks a problem that does not fail the check.
+	Warn bool
+	// Allowed marks a known problem listed in lint-allow.toml: reported,
+	// not failing.
+	Allowed bool
 }
 
 func (p Problem) String() string {

@@ -83,7 +83,8 @@ type State interface {
 	BlockedChats // chats whose user blocked the bot
 	Nudges       // proactive messages, claimed once
 	Tickets
-	Support // topics, assignment, the exchanges on a case card
+	Support     // topics, assignment, the exchanges on a case card
+	Suggestions // locale testers' /fix suggestions
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error

@@ -237,6 +237,24 @@ type Session struct {
 	Data           map[string]string
 	Version        int64 // incremented on every save; compare-and-swap guard
 	UpdatedAt      time.Time
+	// Tester is what a locale tester's chat keeps; zero for everyone else.
+	// Reset leaves it alone.
+	Tester TesterState
+}
+
+// TesterState is a locale tester's own settings and the screens recently
+// shown to them, so that a /fix sent as a reply to a bot message can name
+// the message IDs that message was made of.
+type TesterState struct {
+	ShowIDs bool          // every bot message is followed by its message IDs
+	Recent  []ShownScreen // oldest first; flows keeps the last few
+}
+
+// ShownScreen is one bot message as a tester saw it.
+type ShownScreen struct {
+	Sum  uint64   // hash of the message's text as Telegram shows it (see flows.ShownSum)
+	Lang string   // the language it was shown in
+	IDs  []string // the message IDs it was made of, in order
 }
 
 // Lang is the language to write to the chat in: the chosen one, else the

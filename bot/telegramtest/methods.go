@@ -11,6 +11,9 @@ func (s *Server) answer(m *specMethod, params map[string]any) (any, *apiError) {
 	if s.isBlocked(chatID) && (isSendMethod(m.Name) || strings.HasPrefix(m.Name, "edit")) {
 		return nil, &apiError{Status: http.StatusForbidden, Description: "Forbidden: bot was blocked by the user"}
 	}
+	if result, ok := s.profileAnswer(m.Name, params); ok {
+		return result, nil
+	}
 	switch m.Name {
 	case "getMe":
 		return s.botUserObject(), nil

@@ -71,6 +71,7 @@ type Server struct {
 	updates   []queuedUpdate
 	lastUpdID int64
 	confirmed int64
+	profile   map[string]any // the bot's commands and descriptions (profile.go)
 }
 
 type botUser struct {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"paydesk/flows"
@@ -33,6 +34,10 @@ type Config struct {
 
 	Limits  flows.Limits  // PAYDESK_TIERS, PAYDESK_PROVIDERS: withdrawal limits over the ledger's
 	Support SupportConfig // PAYDESK_SUPPORT_*: the support group and its hours
+
+	// LocaleTesters are the Telegram user ids of PAYDESK_LOCALE_TESTERS:
+	// they get the pseudo-locale, the IDs mode and /fix in their own chat.
+	LocaleTesters []int64
 }
 
 // minSecret is the shortest accepted PAYDESK_SECRET: buttons are signed with
@@ -88,6 +93,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Support, err = loadSupportConfig(getenv); err != nil {
 		errs = append(errs, err)
+	}
+	if c.LocaleTesters, err = parseUserIDs(getenv("PAYDESK_LOCALE_TESTERS")); err != nil {
+		errs = append(errs, fmt.Errorf("PAYDESK_LOCALE_TESTERS: %w (want Telegram user ids separated by commas, e.g. 12345678,87654321)", err))
 	}
 	return c, errors.Join(errs...)
 }
@@ -149,6 +157,23 @@ func checkSecret(secret string) error {
 		return fmt.Errorf("set PAYDESK_SECRET to a random string of at least %d characters (e.g. `openssl rand -hex 32`); to try the bot without Telegram run `go run ./cmd/paydesk demo`", minSecret)
 	}
 	return nil
+}
+
+// parseUserIDs reads "1,2, 3" as Telegram user ids; "" is none.
+func parseUserIDs(v string) ([]int64, error) {
+	var ids []int64
+	for _, f := range strings.Split(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%q is not a user id", f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 func or(v, def string) string {

@@ -39,6 +39,11 @@ func TestLoadConfig(t *testing.T) {
 		{name: "negative tick", env: map[string]string{"PAYDESK_TICK": "-1m"}, wantErr: "PAYDESK_TICK"},
 		{name: "zero workers", env: map[string]string{"PAYDESK_WORKERS": "0"}, wantErr: "PAYDESK_WORKERS"},
 		{name: "too many connections", env: map[string]string{"PAYDESK_WEBHOOK_MAX_CONNECTIONS": "101"}, wantErr: "PAYDESK_WEBHOOK_MAX_CONNECTIONS"},
+		{name: "locale testers", env: map[string]string{"PAYDESK_LOCALE_TESTERS": "12345, 678,"},
+			check: func(c Config) bool {
+				return len(c.LocaleTesters) == 2 && c.LocaleTesters[0] == 12345 && c.LocaleTesters[1] == 678
+			}},
+		{name: "a locale tester that is no user id", env: map[string]string{"PAYDESK_LOCALE_TESTERS": "12345,@maria"}, wantErr: "PAYDESK_LOCALE_TESTERS"},
 		{name: "zero session ttl", env: map[string]string{"PAYDESK_SESSION_TTL": "0s"}, wantErr: "PAYDESK_SESSION_TTL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

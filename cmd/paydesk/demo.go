@@ -26,6 +26,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	dbPath := fs.String("db", "", "SQLite file to use (default: a temporary file)")
 	as := fs.String("as", "", "link the chat to the demo customer with this phone, e.g. +77010000001")
 	lang := fs.String("lang", "", "the customer's Telegram language: ru, cs or en (default: the account's with --as, else en)")
+	tester := fs.Bool("tester", false, "chat as a locale tester: /language offers the pseudo-locale and message IDs, /fix suggests a wording for the latest message")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -55,17 +56,24 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	// The demo's clock runs with the wall clock, shifted by "/clock +2d".
 	var shift time.Duration
 	now := func() time.Time { return time.Now().Add(shift) }
-	engine := flows.New(db, db, flows.WithSecret(secret), flows.WithLogger(quiet), flows.WithClock(now))
-	c := console.New(engine, bundle, stdout)
+	opts := []flows.Option{flows.WithSecret(secret), flows.WithLogger(quiet), flows.WithClock(now)}
+	c := console.New(nil, bundle, stdout)
 	c.Advance = func(d time.Duration) time.Time { shift += d; return now() }
-	c.LanguageCode = *lang
-	c.Phone = *as
 	if *as != "" {
 		cust, err := db.CustomerByPhone(ctx, store.NormalizePhone(*as))
 		if err != nil {
 			return fmt.Errorf("--as %s: no demo customer has this phone (try +77010000001, +420601000001, +447700900001 or +77010000002)", *as)
 		}
 		c.ChatID, c.UserID = console.ChatOf(cust.ID), console.ChatOf(cust.ID)
+	}
+	if *tester {
+		opts = append(opts, flows.WithLocaleTesters([]int64{c.UserID}))
+	}
+	c.SetEngine(flows.New(db, db, opts...))
+	c.LanguageCode = *lang
+	c.Phone = *as
+	if *as != "" {
+		cust, _ := db.CustomerByPhone(ctx, store.NormalizePhone(*as))
 		if *lang == "" {
 			c.LanguageCode = cust.Language // a Telegram client set to the account's language
 		}

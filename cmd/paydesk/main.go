@@ -5,6 +5,8 @@
 //	paydesk link-token <id>       print a deep-link token for a customer
 //	paydesk locales check         lint the locale files
 //	paydesk bench                 measure throughput and latency (bench.go)
+//	paydesk transcript --out DIR  the scenarios as Markdown and an HTML gallery
+//	paydesk locales feedback      export the locale testers' suggestions
 //
 // Configuration comes from PAYDESK_* environment variables (see config.go).
 package main
@@ -38,7 +40,11 @@ commands:
   serve              run the bot on Telegram (needs PAYDESK_TELEGRAM_TOKEN and PAYDESK_SECRET)
   demo               chat with the bot in this terminal: no token, no network
   link-token <id>    print a /start deep-link token for a customer (needs PAYDESK_SECRET)
-  locales check      check that every message exists in every language with its plural forms
+  locales check      lint the locale files: every message in every language, plurals, HTML,
+                     length, button labels, glossary terms; non-zero exit on errors
+  transcript --out DIR  every scripted scenario in ru, cs and en: Markdown per language and a
+                     side-by-side HTML gallery (index.html) for locale testers
+  locales feedback   export the locale testers' suggestions (--format csv|toml)
   bench [flags]      measure the bot against a fake Bot API on loopback (bench -h for the flags)
 `
 
@@ -56,8 +62,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDemo(ctx, args[1:], stdin, stdout, stderr)
 	case "link-token":
 		return runLinkToken(args[1:], getenv, stdout, stderr)
+	case "transcript":
+		return runTranscript(ctx, args[1:], stdout, stderr)
 	case "locales":
-		return runLocales(args[1:], stdout, stderr)
+		return runLocales(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -102,6 +102,7 @@ func (m *Main) Run(ctx context.Context) error {
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
 			flows.WithLimits(m.Config.Limits),
+			flows.WithLocaleTesters(m.Config.LocaleTesters),
 		}, m.Config.Support.engineOptions()...)...),
 		bot.WithOptions(m.BotOptions...))
 	if m.Config.Support.ChatID == 0 {
@@ -114,6 +115,14 @@ func (m *Main) Run(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopBackground = stop
 	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
+
+	// The command menu and descriptions, per language; a restart only reads
+	// them. Not being able to set them is no reason to stay down.
+	if sets, err := b.SyncProfile(ctx); err != nil {
+		m.Log.Warn("bot profile not set; the command menu or descriptions may be out of date", "err", err)
+	} else if sets > 0 {
+		m.Log.Info("bot profile updated", "calls", sets)
+	}
 
 	mode := "polling"
 	if m.Config.WebhookURL != "" {

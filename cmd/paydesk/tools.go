@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -35,24 +36,41 @@ func runLinkToken(args []string, getenv func(string) string, stdout, stderr io.W
 	return nil
 }
 
-// runLocales checks the locale files: every message in every language with
-// the plural forms that language needs.
-func runLocales(args []string, stdout, stderr io.Writer) error {
+// runLocales runs the locale tools: check lints the locale files (every
+// message in every language with its plural forms, and Lint's checks of
+// copy); feedback exports the testers' suggestions.
+func runLocales(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) >= 1 && args[0] == "feedback" {
+		return runFeedback(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) != 1 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: paydesk locales check")
+		fmt.Fprintln(stderr, "usage: paydesk locales check | paydesk locales feedback [--format csv|toml] [--db FILE]")
 		return errUsage
 	}
 	b, err := locales.New()
 	if err != nil {
 		return err
 	}
-	problems := b.Check()
-	for _, p := range problems {
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", p.Lang, p.ID, p.Form, p.Detail)
+	cfg, err := locales.DefaultLintConfig()
+	if err != nil {
+		return err
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%d locale problems", len(problems))
+	var errs, warns, known int
+	for _, p := range b.Lint(cfg) {
+		level := "error"
+		switch {
+		case p.Allowed:
+			level, known = "known", known+1
+		case p.Warn:
+			level, warns = "warning", warns+1
+		default:
+			errs++
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\n", level, p.Kind, p.Lang, p.ID, p.Form, p.Detail)
 	}
-	fmt.Fprintln(stdout, "locales: ok")
+	if errs > 0 {
+		return fmt.Errorf("%d locale errors (%d warnings, %d known in locales/lint-allow.toml)", errs, warns, known)
+	}
+	fmt.Fprintf(stdout, "locales: ok (%d warnings, %d known in locales/lint-allow.toml)\n", warns, known)
 	return nil
 }

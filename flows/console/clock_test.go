@@ -1,14 +1,13 @@
 package console_test
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"paydesk/flows/console"
+	"paydesk/flows/console/scenario"
 )
 
 func TestParseClockShift(t *testing.T) {
@@ -38,23 +37,22 @@ func TestParseClockShift(t *testing.T) {
 // clock and runs the periodic jobs: a week on, the demo's open cancellation
 // request expires and its sender is told.
 func TestClockMovesTheEngineAndTicks(t *testing.T) {
-	s := NewSession(t)
-	s.Run(Script{Lang: "en", As: sender, Lines: []string{"/menu", "1", "1", "1", "1"}}) // request a cancellation
-	var out bytes.Buffer
-	c := s.console(&out, Script{Lang: "en", As: sender})
-	c.Advance = func(d time.Duration) time.Time { s.Advance(d); return s.now }
-	ctx := context.Background()
-	for _, line := range []string{"/clock soon", "/clock +7d"} {
-		if err := c.Line(ctx, line); err != nil {
-			t.Fatal(err)
-		}
+	const sender = "+77010000001"
+	p := newPlayer(t, "en")
+	run(t, p, scenario.Script{As: sender, Lines: []string{"/menu", "1", "1", "1", "1"}}) // request a cancellation
+	ch, err := p.Keep(sender)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got := out.String()
+	got, err := ch.Lines("/clock soon", "/clock +7d")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(got, "/clock soon: ") {
 		t.Errorf("a bad shift is not explained:\n%s", got)
 	}
-	if want := goldenNow.Add(7 * 24 * time.Hour); !s.now.Equal(want) || !strings.Contains(got, want.Format("2006-01-02 15:04")) {
-		t.Errorf("clock at %v, want %v:\n%s", s.now, want, got)
+	if want := scenario.Now.Add(7 * 24 * time.Hour); !p.Now().Equal(want) || !strings.Contains(got, want.Format("2006-01-02 15:04")) {
+		t.Errorf("clock at %v, want %v:\n%s", p.Now(), want, got)
 	}
 	if !strings.Contains(got, "time passes") || !strings.Contains(got, "did not answer") {
 		t.Errorf("the periodic jobs did not run (the expired request is not told):\n%s", got)

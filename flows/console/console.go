@@ -15,6 +15,9 @@
 //   - "/clock +2d" (+5h, +30m) moves the demo clock and runs the periodic
 //     jobs (see clock.go);
 //   - anything else is text the customer typed.
+//
+// A command is sent as a reply to the latest message of the bot, so a
+// locale tester's "/fix better text" names the message it improves.
 package console
 
 import (
@@ -55,10 +58,17 @@ type Console struct {
 	// time; "/clock" needs it (nil: the console has no clock to move).
 	Advance func(d time.Duration) time.Time
 
-	agentText string // the agent's line being relayed
+	// Observe, if set, is called with every outcome the console prints and
+	// the input line that caused it ("agent: ..." for an agent's line, ""
+	// for a tick): the transcript renderers read screens from it.
+	Observe func(input string, out flows.Outcome)
 
-	buttons []pressable
-	asks    bool // the share-phone keyboard is shown
+	agentText string // the agent's line being relayed
+	input     string // the line being handled
+
+	buttons   []pressable
+	asks      bool   // the share-phone keyboard is shown
+	lastShown string // plain text of the latest screen in this chat
 }
 
 // pressable is a button on the latest screens, inline or reply keyboard.
@@ -73,6 +83,10 @@ type pressable struct {
 func New(engine *flows.Engine, bundle *locales.Bundle, out io.Writer) *Console {
 	return &Console{engine: engine, bundle: bundle, out: out, ChatID: 1001, UserID: 1001}
 }
+
+// SetEngine sets the engine the console talks to (when it is made after
+// the console, e.g. for a chat id only the console knows).
+func (c *Console) SetEngine(e *flows.Engine) { c.engine = e }
 
 // Run reads lines until the end of input.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
@@ -96,6 +110,8 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	if c.Echo {
 		fmt.Fprintf(c.out, "> %s\n", line)
 	}
+	c.input = line
+	defer func() { c.input = "" }()
 	if text, ok := strings.CutPrefix(line, AgentPrefix); ok {
 		return c.agentLine(ctx, strings.TrimSpace(text))
 	}
@@ -112,6 +128,11 @@ func (c *Console) Line(ctx context.Context, line string) error {
 // Send runs an event from this customer and prints what it produced.
 func (c *Console) Send(ctx context.Context, ev flows.Event) error {
 	ev.ChatID, ev.UserID, ev.LanguageCode = c.ChatID, c.UserID, c.LanguageCode
+	if ev.Kind == flows.EventCommand && c.lastShown != "" {
+		// A command answers the latest bot message, as a tester's /fix
+		// replies to the message it improves.
+		ev.ReplyTo = &flows.Quote{Text: c.lastShown}
+	}
 	out, err := c.engine.Handle(ctx, ev)
 	if err == nil {
 		err = c.engine.Settle(ctx, &out)
@@ -173,6 +194,9 @@ func (c *Console) find(line string) (pressable, bool) {
 // print writes an outcome: screens for this chat first-class, screens for
 // other chats (a transfer's recipient, say) under a header naming the chat.
 func (c *Console) print(out flows.Outcome) error {
+	if c.Observe != nil {
+		c.Observe(c.input, out)
+	}
 	for _, r := range out.Replies {
 		if r.ChatID == c.ChatID {
 			c.buttons = c.buttons[:0] // new screens: the old buttons are out of reach
@@ -198,6 +222,13 @@ func (c *Console) print(out flows.Outcome) error {
 		}
 		if err := c.printScreen(loc, r.Screen, mine, i); err != nil {
 			return err
+		}
+		if mine {
+			html := r.Screen.HTML(loc, r.ShowIDs)
+			c.lastShown = locales.PlainText(html)
+			if r.ShowIDs {
+				fmt.Fprintf(c.out, "%s\n\n", locales.PlainText(flows.IDsLine(r.Screen.IDs())))
+			}
 		}
 	}
 	return c.printRelays(out.Relays)

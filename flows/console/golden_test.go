@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"os"
@@ -9,108 +8,54 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"paydesk/flows"
-	"paydesk/flows/console"
-	"paydesk/locales"
-	"paydesk/store/sqlite"
+	"paydesk/flows/console/scenario"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/")
 
-// goldenNow is the fixed moment every golden transcript is recorded at: a
-// Monday morning, 14:00 in Almaty and 10:00 in Prague.
-var goldenNow = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-
-// Script is one customer's conversation for a golden transcript.
-type Script struct {
-	Lang  string // the Telegram language code of the customer
-	As    string // phone of the demo customer the chat is linked to; "" for unlinked
-	Lines []string
+// TestGolden pins every scenario of every flow (flows/console/scenario) in
+// each language: testdata/<scenario>.<lang>.golden.
+func TestGolden(t *testing.T) {
+	for _, sc := range scenario.All {
+		for _, lang := range sc.Languages() {
+			t.Run(sc.Name+"/"+lang, func(t *testing.T) {
+				got, _ := play(t, sc, lang)
+				Golden(t, sc.Name+"."+lang, got)
+			})
+		}
+	}
 }
 
-// Session is a demo ledger and an engine at a fixed time, shared by the
-// customers of one transcript (a sender and a recipient, say).
-type Session struct {
-	t      *testing.T
-	db     *sqlite.DB
-	engine *flows.Engine
-	bundle *locales.Bundle
-	now    time.Time
-}
-
-// NewSession seeds a demo ledger in a temporary file at goldenNow.
-func NewSession(t *testing.T) *Session {
+// play plays a scenario over SQLite files in the test's directory.
+func play(t *testing.T, sc scenario.Scenario, lang string) (string, *scenario.Player) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "golden.db"))
+	got, p, err := scenario.Play(context.Background(), scenario.SQLiteIn(t.TempDir()), sc, lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.SeedDemo(ctx, goldenNow); err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := locales.New()
+	return got, p
+}
+
+// newPlayer is a player for a test's own script.
+func newPlayer(t *testing.T, lang string) *scenario.Player {
+	t.Helper()
+	p, err := scenario.NewPlayer(context.Background(), scenario.SQLiteIn(t.TempDir()), lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Session{t: t, db: db, bundle: bundle, now: goldenNow}
-	s.engine = flows.New(db, db,
-		flows.WithSecret([]byte("golden-transcripts-secret-0123456789")),
-		flows.WithClock(func() time.Time { return s.now }))
-	return s
+	t.Cleanup(func() { p.Close() })
+	return p
 }
 
-// Advance moves the session's clock.
-func (s *Session) Advance(d time.Duration) { s.now = s.now.Add(d) }
-
-// Tick runs the periodic jobs at the session's clock, as seen from the chat
-// of the demo customer with this phone, and returns that transcript.
-func (s *Session) Tick(phone string) string {
-	s.t.Helper()
-	var out bytes.Buffer
-	c := s.console(&out, Script{As: phone})
-	if err := c.Tick(context.Background()); err != nil {
-		s.t.Fatalf("tick: %v", err)
+// run plays a script on p and fails the test on an error.
+func run(t *testing.T, p *scenario.Player, sc scenario.Script) string {
+	t.Helper()
+	got, err := p.Run(sc)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out.String()
-}
-
-// Run plays a script and returns the transcript.
-func (s *Session) Run(sc Script) string {
-	s.t.Helper()
-	var out bytes.Buffer
-	c := s.console(&out, sc)
-	ctx := context.Background()
-	if sc.As != "" {
-		if err := c.Link(ctx, sc.As); err != nil {
-			s.t.Fatal(err)
-		}
-	}
-	for _, line := range sc.Lines {
-		if err := c.Line(ctx, line); err != nil {
-			s.t.Fatalf("line %q: %v\ntranscript so far:\n%s", line, err, out.String())
-		}
-	}
-	return out.String()
-}
-
-// console is a console for the script's customer: the demo customer's own
-// chat when the script names a phone.
-func (s *Session) console(out *bytes.Buffer, sc Script) *console.Console {
-	s.t.Helper()
-	c := console.New(s.engine, s.bundle, out)
-	c.Echo, c.Strict, c.LanguageCode, c.Phone = true, true, sc.Lang, sc.As
-	if sc.As != "" {
-		cust, err := s.db.CustomerByPhone(context.Background(), sc.As)
-		if err != nil {
-			s.t.Fatalf("demo customer %s: %v", sc.As, err)
-		}
-		c.ChatID, c.UserID = console.ChatOf(cust.ID), console.ChatOf(cust.ID)
-	}
-	return c
+	return got
 }
 
 // Golden compares got with testdata/name.golden, or rewrites it with -update.

@@ -14,10 +14,14 @@ func scanSession(row scanner) (store.Session, error) {
 	var (
 		s       store.Session
 		data    string
+		tester  string
 		updated sql.NullInt64
 	)
-	if err := row.Scan(&s.ChatID, &s.CustomerID, &s.Language, &s.ClientLanguage, &s.Flow, &s.Step, &data, &s.Version, &updated); err != nil {
+	if err := row.Scan(&s.ChatID, &s.CustomerID, &s.Language, &s.ClientLanguage, &s.Flow, &s.Step, &data, &s.Version, &updated, &tester); err != nil {
 		return s, err
+	}
+	if err := json.Unmarshal([]byte(tester), &s.Tester); err != nil {
+		return s, fmt.Errorf("decode tester state: %w", err)
 	}
 	if err := json.Unmarshal([]byte(data), &s.Data); err != nil {
 		return s, fmt.Errorf("decode data: %w", err)
@@ -32,7 +36,7 @@ func scanSession(row scanner) (store.Session, error) {
 // Session returns the chat's session, or a fresh one (Version 0) when the
 // chat has none.
 func (db *DB) Session(ctx context.Context, chatID int64) (store.Session, error) {
-	s, err := queryOne(ctx, db.rd, scanSession, `SELECT chat_id, customer_id, language, client_language, flow, step, data, version, updated_at
+	s, err := queryOne(ctx, db.rd, scanSession, `SELECT chat_id, customer_id, language, client_language, flow, step, data, version, updated_at, tester
 		FROM sessions WHERE chat_id = ?`, chatID)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Session{ChatID: chatID}, nil
@@ -69,13 +73,17 @@ func saveSession(ctx context.Context, q querier, s *store.Session) error {
 			return fmt.Errorf("save session %d: encode data: %w", s.ChatID, err)
 		}
 	}
-	args := []any{s.CustomerID, s.Language, s.ClientLanguage, s.Flow, s.Step, string(data), nanos(s.UpdatedAt), s.ChatID, s.Version}
+	tester, err := json.Marshal(s.Tester)
+	if err != nil {
+		return fmt.Errorf("save session %d: encode tester state: %w", s.ChatID, err)
+	}
+	args := []any{s.CustomerID, s.Language, s.ClientLanguage, s.Flow, s.Step, string(data), nanos(s.UpdatedAt), string(tester), s.ChatID, s.Version}
 	query := `UPDATE sessions
-		SET customer_id = ?, language = ?, client_language = ?, flow = ?, step = ?, data = ?, updated_at = ?, version = version + 1
+		SET customer_id = ?, language = ?, client_language = ?, flow = ?, step = ?, data = ?, updated_at = ?, tester = ?, version = version + 1
 		WHERE chat_id = ? AND version = ?`
 	if s.Version == 0 {
-		query = `INSERT INTO sessions (customer_id, language, client_language, flow, step, data, updated_at, chat_id, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ? + 1)
+		query = `INSERT INTO sessions (customer_id, language, client_language, flow, step, data, updated_at, tester, chat_id, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ? + 1)
 			ON CONFLICT (chat_id) DO NOTHING`
 	}
 	res, err := q.ExecContext(ctx, query, args...)
