@@ -104,6 +104,9 @@ func (b *Bot) drain(chat int64) {
 			b.GivenUp.Add(1)
 			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
 		}
+		if err == nil && d.Proactive {
+			b.metrics.NudgeSent()
+		}
 		rounds = 0
 		b.mu.Lock()
 		b.queues[chat] = b.queues[chat][1:]
