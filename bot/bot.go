@@ -137,7 +137,9 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 	if err != nil {
 		outcome = metrics.Failed
 	}
-	b.metrics.Update(updateKind(u), outcome, time.Since(start))
+	took := time.Since(start)
+	b.metrics.Update(updateKind(u), outcome, took)
+	b.log.Debug("update", "update", u.ID, "kind", updateKind(u), "outcome", outcome, "took", took)
 	return err
 }
 

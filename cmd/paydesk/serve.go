@@ -149,7 +149,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.listen(); err != nil {
 		return err
 	}
-	m.Log.Info("paydesk serving", "mode", mode, "webhook", m.Addr(), "http", m.OpsAddr(), "db", m.Config.DB, "workers", m.Config.Workers)
+	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers)
 	return nil
 }
 
@@ -214,6 +214,14 @@ func (m *Main) Addr() net.Addr { return m.addr }
 
 // OpsAddr is the address of /healthz, /readyz and /metrics, nil if none.
 func (m *Main) OpsAddr() net.Addr { return m.opsAddr }
+
+// addrString is addr for the logs, "" for none.
+func addrString(addr net.Addr) string {
+	if addr == nil {
+		return ""
+	}
+	return addr.String()
+}
 
 // Err reports an intake that stopped by itself (the listener failed).
 func (m *Main) Err() <-chan error { return m.errs }
