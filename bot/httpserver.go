@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"sync"
@@ -20,10 +21,13 @@ type ServerLimits struct {
 	// after which an update not yet handled answers 500.
 	Write time.Duration
 	Idle  time.Duration // a keep-alive connection waiting for its next request
-	// MaxConns caps the open connections. At the cap the connection idle
-	// longest is closed to make room (a keep-alive client just reconnects);
-	// when none is idle the new connection is closed at once, rather than
-	// left waiting in the kernel's backlog where it would time out.
+	// MaxConns caps the open connections (keep it well under the file
+	// limit). At the cap a new connection takes the place of the one idle
+	// longest (a keep-alive client just reconnects), else of the one that
+	// has been sending its headers longest (a real client sends them in
+	// milliseconds). Connections whose request is being handled are never
+	// closed; when every one is, the new connection is closed at once
+	// rather than left in the kernel's backlog to time out.
 	MaxConns int
 }
 
@@ -41,29 +45,47 @@ const maxHeaderBytes = 16 << 10
 // returns the server at once; the error of its Serve goes to errc
 // (http.ErrServerClosed after a Shutdown).
 func Serve(ln net.Listener, h http.Handler, lim ServerLimits, errc chan<- error) *http.Server {
-	cl := &connLimiter{Listener: ln, max: lim.MaxConns, idle: map[net.Conn]time.Time{}}
+	cl := &connLimiter{Listener: ln, max: lim.MaxConns, conns: map[net.Conn]*connInfo{}}
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           cl.handling(h),
 		ReadHeaderTimeout: lim.ReadHeader,
 		ReadTimeout:       lim.Read,
 		WriteTimeout:      lim.Write,
 		IdleTimeout:       lim.Idle,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ConnState:         cl.track,
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
 	}
 	go func() { errc <- srv.Serve(cl) }()
 	return srv
 }
 
+type connKey struct{}
+
+// What an open connection is doing, for choosing which to close.
+type connPhase int
+
+const (
+	phaseReading  connPhase = iota // accepted, or reading a request's headers
+	phaseHandling                  // its request is in the handler
+	phaseIdle                      // keep-alive, between requests
+)
+
+type connInfo struct {
+	phase connPhase
+	since time.Time
+}
+
 // connLimiter is a listener that keeps at most max connections open,
-// making room by closing the connection idle longest.
+// making room by closing an idle or a slow one.
 type connLimiter struct {
 	net.Listener
 	max int
 
-	mu   sync.Mutex
-	open int
-	idle map[net.Conn]time.Time // keep-alive connections between requests, since when
+	mu    sync.Mutex
+	conns map[net.Conn]*connInfo
 }
 
 func (l *connLimiter) Accept() (net.Conn, error) {
@@ -72,67 +94,89 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		if l.max <= 0 || l.admit() {
-			return &limitedConn{Conn: c, l: l}, nil
+		lc := &limitedConn{Conn: c, l: l}
+		if l.max <= 0 || l.admit(lc) {
+			return lc, nil
 		}
 		c.Close() // every connection is busy with a request: shed this one
 	}
 }
 
-// admit counts a new connection in, closing the longest idle one if the
+// admit counts c in, first closing an idle or a slow connection if the
 // cap is reached; false when there is no room.
-func (l *connLimiter) admit() bool {
+func (l *connLimiter) admit(c net.Conn) bool {
 	l.mu.Lock()
-	if l.open < l.max {
-		l.open++
-		l.mu.Unlock()
-		return true
+	var victim net.Conn
+	if len(l.conns) >= l.max {
+		victim = l.victim()
+		if victim == nil {
+			l.mu.Unlock()
+			return false
+		}
+		delete(l.conns, victim)
 	}
-	var oldest net.Conn
-	var since time.Time
-	for c, t := range l.idle {
-		if oldest == nil || t.Before(since) {
-			oldest, since = c, t
+	l.conns[c] = &connInfo{phase: phaseReading, since: time.Now()}
+	l.mu.Unlock()
+	if victim != nil {
+		victim.Close()
+	}
+	return true
+}
+
+// victim is the connection idle longest, else the one reading its headers
+// longest; nil when all are handling requests.
+func (l *connLimiter) victim() net.Conn {
+	var best net.Conn
+	var bestInfo *connInfo
+	for c, info := range l.conns {
+		if info.phase == phaseHandling {
+			continue
+		}
+		if best == nil || info.phase > bestInfo.phase || // idle before reading
+			(info.phase == bestInfo.phase && info.since.Before(bestInfo.since)) {
+			best, bestInfo = c, info
 		}
 	}
-	if oldest == nil {
-		l.mu.Unlock()
-		return false
-	}
-	delete(l.idle, oldest)
-	l.open++ // the evicted one's Close takes its count back
-	l.mu.Unlock()
-	oldest.Close()
-	return true
+	return best
 }
 
 // track follows the server's view of each connection (http.Server.ConnState).
 func (l *connLimiter) track(c net.Conn, s http.ConnState) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if s == http.StateIdle {
-		l.idle[c] = time.Now()
-	} else {
-		delete(l.idle, c)
+	switch s {
+	case http.StateIdle:
+		l.set(c, phaseIdle)
+	case http.StateActive:
+		l.set(c, phaseReading)
 	}
 }
 
-// limitedConn gives its place back once, when closed.
+// handling marks a connection whose request reached the handler.
+func (l *connLimiter) handling(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := r.Context().Value(connKey{}).(net.Conn)
+		l.set(c, phaseHandling)
+		defer l.set(c, phaseReading) // until the server calls it idle
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (l *connLimiter) set(c net.Conn, p connPhase) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if info, ok := l.conns[c]; ok && info.phase != p {
+		info.phase, info.since = p, time.Now()
+	}
+}
+
+// limitedConn gives its place back when closed.
 type limitedConn struct {
 	net.Conn
-	l    *connLimiter
-	once sync.Once
+	l *connLimiter
 }
 
 func (c *limitedConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(func() {
-		c.l.mu.Lock()
-		if c.l.max > 0 {
-			c.l.open--
-		}
-		delete(c.l.idle, c)
-		c.l.mu.Unlock()
-	})
-	return err
+	c.l.mu.Lock()
+	delete(c.l.conns, c)
+	c.l.mu.Unlock()
+	return c.Conn.Close()
 }
