@@ -102,7 +102,7 @@ func (c *Config) finish() error {
 		if c.WebhookListen == "" {
 			c.WebhookListen = "127.0.0.1:8443"
 		}
-		if c.WebhookListen == c.HTTPListen {
+		if _, port, _ := net.SplitHostPort(c.HTTPListen); c.WebhookListen == c.HTTPListen && port != "0" {
 			return fmt.Errorf("PAYDESK_WEBHOOK_LISTEN and PAYDESK_HTTP_LISTEN are both %s: the webhook's listener is the one the public proxy reaches, so /metrics has a listener of its own", c.HTTPListen)
 		}
 	} else if c.WebhookListen != "" {

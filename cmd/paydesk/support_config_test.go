@@ -75,7 +75,8 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 	const group, chat, agent = int64(-1009876543210), int64(7101), int64(9101)
 	api := telegramtest.New(t)
 	cfg, err := loadConfig(func(k string) string {
-		return map[string]string{"PAYDESK_SUPPORT_CHAT_ID": "-1009876543210", "PAYDESK_SUPPORT_HOURS": "Mon-Sun 00:00-24:00"}[k]
+		return map[string]string{"PAYDESK_SUPPORT_CHAT_ID": "-1009876543210", "PAYDESK_SUPPORT_HOURS": "Mon-Sun 00:00-24:00",
+			"PAYDESK_HTTP_LISTEN": "127.0.0.1:0"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ func TestServeInWebhookMode(t *testing.T) {
 			"PAYDESK_SECRET":                  testSecret,
 			"PAYDESK_WEBHOOK_URL":             "https://bot.example.com/telegram/hook",
 			"PAYDESK_WEBHOOK_LISTEN":          "127.0.0.1:0",
+			"PAYDESK_HTTP_LISTEN":             "127.0.0.1:0",
 			"PAYDESK_WEBHOOK_SECRET":          testWebhookSecret,
 			"PAYDESK_WEBHOOK_MAX_CONNECTIONS": "20",
 		}[k]
@@ -81,6 +82,16 @@ func TestServeInWebhookMode(t *testing.T) {
 	if code := post("/elsewhere", testWebhookSecret, u); code != http.StatusNotFound {
 		t.Errorf("another path: %d", code)
 	}
+	// The webhook's listener is the public one: no metrics there.
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the webhook's listener: %d, want 404", resp.StatusCode)
+	}
+	scrape(t, m.OpsAddr().String())
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
