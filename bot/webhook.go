@@ -12,6 +12,8 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"paydesk/bot/metrics"
 )
 
 // AllowedUpdates are the update kinds the bot handles; both intakes ask
@@ -35,8 +37,9 @@ type Webhook struct {
 	Ready    func(ctx context.Context) error // the store is reachable
 	// Wait is how long a request waits for its update to be handled before
 	// answering 500 (Telegram gives up on a webhook after about a minute).
-	Wait time.Duration
-	Log  *slog.Logger
+	Wait    time.Duration
+	Log     *slog.Logger
+	Metrics *metrics.Metrics // counts bodies that are not updates; nil: none
 	// Exporter is served at /metrics when set. The listener of the public
 	// webhook path leaves it nil: metrics go on the internal listener.
 	Exporter http.Handler
@@ -87,6 +90,7 @@ func (w *Webhook) serveUpdate(rw http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		w.Log.Warn("webhook body is not an update", "err", err)
+		w.Metrics.Update("other", metrics.Undecodable, 0)
 		http.Error(rw, "not an update", http.StatusBadRequest)
 		return
 	}

@@ -200,3 +200,22 @@ func TestExitCodes(t *testing.T) {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
+
+// The README documents every variable and command of the tables, so
+// adding one to a table without a word for operators fails here.
+func TestReadmeDocumentsEveryVariableAndCommand(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range variables {
+		if !strings.Contains(string(readme), "`"+v.Name+"`") {
+			t.Errorf("README.md does not mention `%s`", v.Name)
+		}
+	}
+	for _, c := range commands {
+		if !strings.Contains(string(readme), "`paydesk "+c.Name) {
+			t.Errorf("README.md does not mention `paydesk %s`", c.Name)
+		}
+	}
+}

@@ -57,7 +57,8 @@ func exitCode(err error, stderr io.Writer) int {
 // command is one subcommand of paydesk.
 //
 // Adding a command is one entry in commands: its name, the synopsis of its
-// flags and arguments, a one-line summary for `paydesk help`, and run.
+// flags and arguments, a one-line summary for `paydesk help`, and run (and
+// a row in README.md's table of commands, which a test checks).
 // run gets the arguments after the command's name; it makes its flags with
 // e.flags(name) and parses them with e.parse, so that -h, unknown flags and
 // stray arguments behave the same in every command (help on stdout and

@@ -183,7 +183,8 @@ func (m *Main) listen() error {
 		m.opsSrv, m.opsAddr = srv, addr
 	}
 	if m.Config.WebhookURL != "" && m.Config.WebhookListen != "" {
-		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping, Log: m.Log}
+		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping,
+			Log: m.Log, Metrics: m.Metrics}
 		srv, addr, err := m.serve("PAYDESK_WEBHOOK_LISTEN", m.Config.WebhookListen, wh.Handler())
 		if err != nil {
 			return err

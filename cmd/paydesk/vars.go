@@ -17,7 +17,8 @@ import (
 // print it, and the unknown-variable warning checks the environment
 // against it.
 //
-// Adding a variable is one entry here (and the Config field it sets):
+// Adding a variable is one entry here (and the Config field it sets, and
+// a row in README.md's tables, which a test checks):
 //
 //	{Name: "PAYDESK_REDIS_URL", Default: "", Help: "...", Secret: true,
 //		set: func(c *Config, v string) error { c.RedisURL = v; return nil }},

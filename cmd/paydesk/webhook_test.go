@@ -91,7 +91,16 @@ func TestServeInWebhookMode(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("/metrics on the webhook's listener: %d, want 404", resp.StatusCode)
 	}
-	scrape(t, m.OpsAddr().String())
+	req, _ := http.NewRequest(http.MethodPost, base+"/telegram/hook", bytes.NewReader([]byte(`{"update_id":`)))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", testWebhookSecret)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a body that is not an update: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if n := scrape(t, m.OpsAddr().String())[`paydesk_updates_total{kind="other",outcome="undecodable"}`]; n != 1 {
+		t.Errorf("undecodable webhook bodies counted: %v, want 1", n)
+	}
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
