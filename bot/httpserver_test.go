@@ -35,6 +35,11 @@ func healthServer(t *testing.T, lim bot.ServerLimits) string {
 	return ln.Addr().String()
 }
 
+// capOnly are limits whose timeouts outlast a test, with a cap.
+func capOnly(maxConns int) bot.ServerLimits {
+	return bot.ServerLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxConns: maxConns}
+}
+
 // keepAlive opens a connection, makes one request on it and leaves it
 // open and idle, as a keep-alive client does.
 // With must false, a connection the server closed (to make room) is nil.
@@ -93,7 +98,7 @@ func get(addr string) (string, error) {
 // At the cap, the connection idle longest makes room for a new one.
 func TestServerCapEvictsIdleConnections(t *testing.T) {
 	const capConns = 20
-	addr := healthServer(t, bot.ServerLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxConns: capConns})
+	addr := healthServer(t, capOnly(capConns))
 	var idle []net.Conn
 	for range capConns {
 		idle = append(idle, keepAlive(t, addr))
@@ -116,7 +121,7 @@ func TestServerCapEvictsIdleConnections(t *testing.T) {
 // one sends them in milliseconds.
 func TestServerCapEvictsSlowHeaders(t *testing.T) {
 	const capConns = 10
-	addr := healthServer(t, bot.ServerLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxConns: capConns})
+	addr := healthServer(t, capOnly(capConns))
 	var slow []net.Conn
 	for range capConns {
 		slow = append(slow, slowHeaders(t, addr))
@@ -134,7 +139,7 @@ func TestServerCapEvictsSlowHeaders(t *testing.T) {
 // closed at once rather than left in the backlog.
 func TestServerCapShedsWhenAllBusy(t *testing.T) {
 	const capConns = 10
-	addr := healthServer(t, bot.ServerLimits{ReadHeader: time.Minute, Read: time.Minute, Write: time.Minute, Idle: time.Minute, MaxConns: capConns})
+	addr := healthServer(t, capOnly(capConns))
 	var busy []net.Conn
 	for range capConns {
 		c, err := net.Dial("tcp", addr)

@@ -237,7 +237,7 @@ func printHelp(w io.Writer) {
 
 // printVariables is the table of variables, as help shows it.
 func printVariables(w io.Writer) {
-	fmt.Fprint(w, "environment (read by serve; link-token reads PAYDESK_SECRET):\n")
+	fmt.Fprint(w, "environment (serve reads them all; other commands say which they need):\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, v := range variables {
 		def := v.Default
