@@ -80,6 +80,7 @@ func TestServeExportsMetrics(t *testing.T) {
 		`paydesk_botapi_calls_total{method="deleteWebhook",status="200"}`:  1,
 		`paydesk_chats_blocked_total`:                                      1,
 		`paydesk_tickets_open{language="en"}`:                              1,
+		`paydesk_tickets_open{language="ru"}`:                              0,
 		`paydesk_outbox_queue_depth`:                                       0,
 		`paydesk_nudges_sent_total`:                                        0,
 		`paydesk_store_operation_seconds_count{op="commit_update"}`:        4,

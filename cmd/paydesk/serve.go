@@ -126,7 +126,9 @@ func (m *Main) Run(ctx context.Context) error {
 	warnCalendars(m.Log, time.Now())
 	m.bot = b
 	m.Metrics.QueueDepth(b.QueueDepth)
-	m.Metrics.TicketsOpen(db.OpenTicketsByLanguage)
+	if tc, ok := any(db).(ticketCounter); ok {
+		m.Metrics.TicketsOpen(openTicketsByLanguage(tc))
+	}
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -215,6 +217,29 @@ func (m *Main) Addr() net.Addr { return m.addr }
 
 // OpsAddr is the address of /healthz, /readyz and /metrics, nil if none.
 func (m *Main) OpsAddr() net.Addr { return m.opsAddr }
+
+// ticketCounter is a State that counts its open tickets per language,
+// for the tickets_open metric (store/sqlite does).
+type ticketCounter interface {
+	OpenTicketsByLanguage(ctx context.Context) (map[string]int, error)
+}
+
+// openTicketsByLanguage counts with tc and reports every language, 0
+// included, so a dashboard shows a zero rather than no line.
+func openTicketsByLanguage(tc ticketCounter) func(ctx context.Context) (map[string]int, error) {
+	return func(ctx context.Context) (map[string]int, error) {
+		n, err := tc.OpenTicketsByLanguage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, lang := range locales.Languages {
+			if _, ok := n[lang]; !ok {
+				n[lang] = 0
+			}
+		}
+		return n, nil
+	}
+}
 
 // addrString is addr for the logs, "" for none.
 func addrString(addr net.Addr) string {
