@@ -135,6 +135,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.stopBackground = stop
 	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
 
+	// Listening before setWebhook: Telegram's first post finds the server.
+	if err := m.listen(); err != nil {
+		return err
+	}
 	mode := "polling"
 	if m.Config.WebhookURL != "" {
 		mode = "webhook"
@@ -147,9 +151,6 @@ func (m *Main) Run(ctx context.Context) error {
 			return fmt.Errorf("delete webhook: %w", err)
 		}
 		m.startPolling(ctx)
-	}
-	if err := m.listen(); err != nil {
-		return err
 	}
 	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers)
 	return nil
