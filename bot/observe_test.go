@@ -53,6 +53,7 @@ func TestNilMetricsDoNothing(t *testing.T) {
 	m.OutboxWait("interactive", 1)
 	m.Blocked()
 	m.NudgeSent()
+	m.GivenUp()
 	m.StoreOp("commit_update", 1)
 	m.QueueDepth(func() int { return 0 })
 	m.TicketsOpen(nil)

@@ -32,6 +32,7 @@ type Metrics struct {
 	outboxWait *prometheus.HistogramVec // priority
 	blocked    prometheus.Counter
 	nudges     prometheus.Counter
+	givenUp    prometheus.Counter
 	storeOps   *prometheus.HistogramVec // op
 }
 
@@ -78,13 +79,17 @@ func New() *Metrics {
 		Name: "paydesk_nudges_sent_total",
 		Help: "Proactive messages (nudges, reminders) delivered.",
 	})
+	m.givenUp = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "paydesk_replies_given_up_total",
+		Help: "Replies dropped after every round of retries failed, so the chat's later replies could go.",
+	})
 	m.storeOps = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "paydesk_store_operation_seconds",
 		Help:    "Time of the store operations on the update path, by operation.",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 5},
 	}, []string{"op"})
 	m.reg.MustRegister(m.updates, m.handling, m.apiCalls, m.apiRetries, m.outboxWait,
-		m.blocked, m.nudges, m.storeOps,
+		m.blocked, m.nudges, m.givenUp, m.storeOps,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -143,6 +148,14 @@ func (m *Metrics) NudgeSent() {
 		return
 	}
 	m.nudges.Inc()
+}
+
+// GivenUp counts a reply dropped after its last round of retries.
+func (m *Metrics) GivenUp() {
+	if m == nil {
+		return
+	}
+	m.givenUp.Inc()
 }
 
 // StoreOp records the time of one store operation.

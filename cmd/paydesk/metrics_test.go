@@ -64,6 +64,7 @@ func TestServeExportsMetrics(t *testing.T) {
 	sent(3)
 	api.PushUpdate(telegramtest.CommandUpdate(chat, chat, "en", "/support"))
 	sent(4)
+	api.PushBrokenUpdate(`{"message":{"message_id":"not a number","date":0,"chat":{"id":7503,"type":"private"}}}`)
 	api.Block(blocked)
 	api.PushUpdate(telegramtest.CommandUpdate(blocked, blocked, "cs", "/start"))
 	api.WaitCalls(t, 1, func(c telegramtest.Call) bool { return c.ChatID() == blocked && c.Status == 403 }, 30*time.Second)
@@ -72,6 +73,7 @@ func TestServeExportsMetrics(t *testing.T) {
 	want := map[string]float64{
 		`paydesk_updates_total{kind="message",outcome="handled"}`:          4,
 		`paydesk_updates_total{kind="message",outcome="duplicate"}`:        1,
+		`paydesk_updates_total{kind="other",outcome="undecodable"}`:        1,
 		`paydesk_update_handling_seconds_count{kind="message"}`:            5,
 		`paydesk_botapi_calls_total{method="sendMessage",status="429"}`:    1,
 		`paydesk_botapi_retries_total{method="sendMessage",reason="429"}`:  1,
@@ -83,6 +85,7 @@ func TestServeExportsMetrics(t *testing.T) {
 		`paydesk_tickets_open{language="ru"}`:                              0,
 		`paydesk_outbox_queue_depth`:                                       0,
 		`paydesk_nudges_sent_total`:                                        0,
+		`paydesk_replies_given_up_total`:                                   0,
 		`paydesk_store_operation_seconds_count{op="commit_update"}`:        4,
 		`paydesk_store_operation_seconds_count{op="update_handled"}`:       5,
 		`paydesk_outbox_wait_seconds_count{priority="interactive"}`:        7,

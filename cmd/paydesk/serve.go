@@ -163,6 +163,7 @@ func (m *Main) startPolling(ctx context.Context) {
 		Offsets:  m.db,
 		Dispatch: m.dispatch,
 		Log:      m.Log,
+		Metrics:  m.Metrics,
 	}
 	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopPoll = stop
