@@ -26,6 +26,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"paydesk/bot/metrics"
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store"
@@ -52,7 +53,8 @@ type Bot struct {
 	locales *locales.Bundle
 	outbox  *Outbox
 	log     *slog.Logger
-	support support // the support group; zero when none is configured
+	metrics *metrics.Metrics // nil: none
+	support support          // the support group; zero when none is configured
 	clock   Clock
 	// lease is how long the deliveries of a commit stay with the process
 	// that committed them before the resend loop may take them.
@@ -114,8 +116,13 @@ func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, o
 	for _, o := range opts {
 		o(b)
 	}
+	if b.metrics != nil {
+		st, ledger = timedState{st, b.metrics}, timedLedger{ledger, b.metrics}
+		b.st = st
+	}
 	b.engine = flows.New(deferredState{st}, ledger, append([]flows.Option{flows.WithLogger(b.log)}, b.flowOpts...)...)
 	b.outbox = NewOutbox(b.clock, b.limits, b.retry, b.log, b.blocked)
+	b.outbox.metrics = b.metrics
 	return b
 }
 
@@ -126,12 +133,27 @@ func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, o
 // the store. An error means the update had no effect and must be delivered
 // again.
 func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
+	start, outcome := time.Now(), metrics.Handled
+	err := b.handleUpdate(ctx, u, &outcome)
+	if err != nil {
+		outcome = metrics.Failed
+	}
+	took := time.Since(start)
+	b.metrics.Update(updateKind(u), outcome, took)
+	b.log.Debug("update", "update", u.ID, "kind", updateKind(u), "outcome", outcome, "took", took)
+	return err
+}
+
+// handleUpdate is HandleUpdate; it sets *outcome to metrics.Duplicate for
+// an update handled before.
+func (b *Bot) handleUpdate(ctx context.Context, u *models.Update, outcome *string) error {
 	handled, err := b.st.UpdateHandled(ctx, u.ID)
 	if err != nil {
 		return fmt.Errorf("update %d: %w", u.ID, err)
 	}
 	if handled {
 		b.log.Info("duplicate update ignored", "update", u.ID)
+		*outcome = metrics.Duplicate
 		return nil
 	}
 	now := b.clock.Now()
@@ -161,6 +183,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 	}
 	if !first {
 		b.log.Info("duplicate update ignored", "update", u.ID)
+		*outcome = metrics.Duplicate
 		return nil
 	}
 	if in.callbackID != "" {
@@ -232,6 +255,7 @@ func (b *Bot) call(ctx context.Context, chatID int64, prio Priority, method stri
 
 // blocked records a chat whose user blocked the bot (Telegram said 403).
 func (b *Bot) blocked(ctx context.Context, chatID int64) {
+	b.metrics.Blocked()
 	if err := b.st.BlockChat(ctx, chatID, b.clock.Now()); err != nil {
 		b.log.Error("record blocked chat", "chat", chatID, "err", err)
 	}

@@ -102,7 +102,11 @@ func (b *Bot) drain(chat int64) {
 				continue
 			}
 			b.GivenUp.Add(1)
+			b.metrics.GivenUp()
 			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
+		}
+		if err == nil && d.Proactive {
+			b.metrics.NudgeSent()
 		}
 		rounds = 0
 		b.mu.Lock()

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,11 +10,11 @@ import (
 // updates are answered over the webhook, no error, the figures printed for
 // paydesk and for the echo baseline.
 func TestBenchDrivesTheBotAndTheBaseline(t *testing.T) {
-	var out, errs bytes.Buffer
+	e, out, errs := testEnv(nil)
 	err := run(t.Context(), []string{"bench", "--users", "3", "--duration", "1500ms", "--warmup", "500ms", "--limits", "off", "--baseline",
-		"--db", t.TempDir() + "/bench.db"}, nil, nil, &out, &errs)
+		"--db", t.TempDir() + "/bench.db"}, e)
 	if err != nil {
-		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, &out, &errs)
+		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, out, errs)
 	}
 	text := out.String()
 	for _, want := range []string{"paydesk\n", "go-telegram/bot echo (baseline)", "paydesk / baseline:", "p99", "CPU per update", "allocs/update", "peak heap", "writes in"} {
@@ -32,8 +31,8 @@ func TestBenchDrivesTheBotAndTheBaseline(t *testing.T) {
 
 func TestBenchRefusesUnknownSettings(t *testing.T) {
 	for _, args := range [][]string{{"--store", "redis"}, {"--store", "mongo"}, {"--limits", "some"}, {"--script", "x"}} {
-		var out, errs bytes.Buffer
-		err := run(t.Context(), append([]string{"bench"}, args...), nil, nil, &out, &errs)
+		e, _, _ := testEnv(nil)
+		err := run(t.Context(), append([]string{"bench"}, args...), e)
 		if err == nil || !strings.Contains(err.Error(), args[0]) {
 			t.Errorf("bench %v: %v, want an error naming %s", args, err, args[0])
 		}

@@ -16,10 +16,10 @@ import (
 )
 
 // buildPaydesk builds the paydesk binary into a temporary directory.
-func buildPaydesk(t *testing.T) string {
+func buildPaydesk(t *testing.T, flags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "paydesk")
-	args := []string{"build", "-o", bin}
+	args := append([]string{"build", "-o", bin}, flags...)
 	if raceEnabled {
 		args = append(args, "-race")
 	}
@@ -50,6 +50,7 @@ func startProcess(t *testing.T, bin string, api *telegramtest.Server, db string)
 		"PAYDESK_DB="+db,
 		"PAYDESK_DEMO=1",
 		"PAYDESK_SECRET="+testSecret,
+		"PAYDESK_HTTP_LISTEN=127.0.0.1:0",
 	)
 	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
 	if err := p.cmd.Start(); err != nil {

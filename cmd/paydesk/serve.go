@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"paydesk/bot"
+	"paydesk/bot/metrics"
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store/sqlite"
@@ -47,12 +48,18 @@ type Main struct {
 	Log    *slog.Logger
 	// BotOptions are added to the bot's (paydesk bench lifts the limits).
 	BotOptions []bot.Option
+	// Metrics are the metrics served at /metrics; Run makes them if nil.
+	Metrics *metrics.Metrics
+	// Limits bound the HTTP clients of both listeners; zero: bot.DefaultServerLimits.
+	Limits bot.ServerLimits
 
 	db       *sqlite.DB
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
-	srv      *http.Server
+	srv      *http.Server // the webhook; nil while polling
 	addr     net.Addr
+	opsSrv   *http.Server // /healthz, /readyz, /metrics
+	opsAddr  net.Addr
 
 	stopPoll       context.CancelFunc
 	stopBackground context.CancelFunc
@@ -74,7 +81,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Log == nil {
 		m.Log = slog.Default()
 	}
-	m.errs = make(chan error, 2)
+	if m.Metrics == nil {
+		m.Metrics = metrics.New()
+	}
+	if m.Limits == (bot.ServerLimits{}) {
+		m.Limits = bot.DefaultServerLimits()
+	}
+	for _, w := range m.Config.Warnings {
+		m.Log.Warn(w)
+	}
+	m.errs = make(chan error, 4)
 	// A read connection per worker, and a few for the background loops,
 	// the webhook's readiness check and the senders.
 	db, err := sqlite.Open(ctx, m.Config.DB, sqlite.WithReaders(m.Config.Workers+4))
@@ -96,7 +112,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log),
+	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
 		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
@@ -110,6 +126,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	warnCalendars(m.Log, time.Now())
 	m.bot = b
+	m.Metrics.QueueDepth(b.QueueDepth)
+	if tc, ok := any(db).(ticketCounter); ok {
+		m.Metrics.TicketsOpen(openTicketsByLanguage(tc))
+	}
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -124,6 +144,10 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Log.Info("bot profile updated", "calls", sets)
 	}
 
+	// Listening before setWebhook: Telegram's first post finds the server.
+	if err := m.listen(); err != nil {
+		return err
+	}
 	mode := "polling"
 	if m.Config.WebhookURL != "" {
 		mode = "webhook"
@@ -137,12 +161,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.startPolling(ctx)
 	}
-	if m.Config.WebhookListen != "" {
-		if err := m.listen(); err != nil {
-			return err
-		}
-	}
-	m.Log.Info("paydesk serving", "mode", mode, "listen", m.Addr(), "db", m.Config.DB, "workers", m.Config.Workers)
+	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers)
 	return nil
 }
 
@@ -153,6 +172,7 @@ func (m *Main) startPolling(ctx context.Context) {
 		Offsets:  m.db,
 		Dispatch: m.dispatch,
 		Log:      m.Log,
+		Metrics:  m.Metrics,
 	}
 	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopPoll = stop
@@ -163,28 +183,82 @@ func (m *Main) startPolling(ctx context.Context) {
 	})
 }
 
-// listen serves the webhook (in webhook mode) and the health checks.
+// listen serves the health checks and metrics on the internal listener
+// and, in webhook mode, the webhook on its own. /metrics is never on the
+// webhook's listener: that one is what the public reverse proxy reaches.
 func (m *Main) listen() error {
-	wh := &bot.Webhook{Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping, Log: m.Log}
-	if m.Config.WebhookURL != "" {
-		wh.Path = m.Config.WebhookPath()
-	}
-	ln, err := net.Listen("tcp", m.Config.WebhookListen)
-	if err != nil {
-		return fmt.Errorf("PAYDESK_WEBHOOK_LISTEN: %w", err)
-	}
-	m.addr = ln.Addr()
-	m.srv = &http.Server{Handler: wh.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			m.errs <- fmt.Errorf("webhook server: %w", err)
+	if m.Config.HTTPListen != "" {
+		ops := &bot.Webhook{Ready: m.db.Ping, Log: m.Log, Exporter: m.Metrics.Handler()}
+		srv, addr, err := m.serve("PAYDESK_HTTP_LISTEN", m.Config.HTTPListen, ops.Handler())
+		if err != nil {
+			return err
 		}
-	}()
+		m.opsSrv, m.opsAddr = srv, addr
+	}
+	if m.Config.WebhookURL != "" && m.Config.WebhookListen != "" {
+		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping,
+			Log: m.Log, Metrics: m.Metrics}
+		srv, addr, err := m.serve("PAYDESK_WEBHOOK_LISTEN", m.Config.WebhookListen, wh.Handler())
+		if err != nil {
+			return err
+		}
+		m.srv, m.addr = srv, addr
+	}
 	return nil
 }
 
-// Addr is the address the webhook and health checks listen on, nil if none.
+// serve listens on addr (named by the variable that set it) within Limits.
+func (m *Main) serve(variable, addr string, h http.Handler) (*http.Server, net.Addr, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", variable, err)
+	}
+	errc := make(chan error, 1)
+	srv := bot.Serve(ln, h, m.Limits, errc)
+	go func() {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			m.errs <- fmt.Errorf("%s server: %w", variable, err)
+		}
+	}()
+	return srv, ln.Addr(), nil
+}
+
+// Addr is the address the webhook listens on, nil if none.
 func (m *Main) Addr() net.Addr { return m.addr }
+
+// OpsAddr is the address of /healthz, /readyz and /metrics, nil if none.
+func (m *Main) OpsAddr() net.Addr { return m.opsAddr }
+
+// ticketCounter is a State that counts its open tickets per language,
+// for the tickets_open metric (store/sqlite does).
+type ticketCounter interface {
+	OpenTicketsByLanguage(ctx context.Context) (map[string]int, error)
+}
+
+// openTicketsByLanguage counts with tc and reports every language, 0
+// included, so a dashboard shows a zero rather than no line.
+func openTicketsByLanguage(tc ticketCounter) func(ctx context.Context) (map[string]int, error) {
+	return func(ctx context.Context) (map[string]int, error) {
+		n, err := tc.OpenTicketsByLanguage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, lang := range locales.Languages {
+			if _, ok := n[lang]; !ok {
+				n[lang] = 0
+			}
+		}
+		return n, nil
+	}
+}
+
+// addrString is addr for the logs, "" for none.
+func addrString(addr net.Addr) string {
+	if addr == nil {
+		return ""
+	}
+	return addr.String()
+}
 
 // Err reports an intake that stopped by itself (the listener failed).
 func (m *Main) Err() <-chan error { return m.errs }
@@ -197,6 +271,12 @@ func (m *Main) Close() error {
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		errs = append(errs, m.srv.Shutdown(ctx))
+		cancel()
+	}
+	if m.opsSrv != nil {
+		// Health checks and scrapes are short; the store is about to close.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, m.opsSrv.Shutdown(ctx))
 		cancel()
 	}
 	if m.stopPoll != nil {
@@ -221,12 +301,21 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-func runServe(ctx context.Context, _ []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+func runServe(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("serve", func(w io.Writer) {
+		fmt.Fprint(w, "serve takes no flags or arguments: it is configured by the environment.\n\n")
+		printVariables(w)
+	})
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.Getenv)
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(stderr, nil))}
+	log := newLogger(e.Stderr, cfg.LogFormat, cfg.LogLevel, secretValues(e.Getenv))
+	e.warnUnknownVars(func(msg string) { log.Warn(msg) })
+	m := &Main{Config: cfg, Log: log}
 	if err := m.Run(ctx); err != nil {
 		return errors.Join(err, m.Close())
 	}

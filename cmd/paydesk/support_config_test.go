@@ -22,12 +22,16 @@ func TestSupportConfig(t *testing.T) {
 		}
 		return func(k string) string { return m[k] }
 	}
-	c, err := loadSupportConfig(env())
+	support := func(getenv func(string) string) (SupportConfig, error) {
+		c, err := loadConfig(getenv)
+		return c.Support, err
+	}
+	c, err := support(env())
 	if err != nil || c.ChatID != 0 || c.Lang != "en" || c.Hours.Loc.String() != "UTC" || c.Hours.Wait != 15*time.Minute ||
 		!c.Hours.Days[time.Monday] || c.Hours.Days[time.Sunday] || c.Hours.Open != 9*time.Hour {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
-	c, err = loadSupportConfig(env("PAYDESK_SUPPORT_CHAT_ID", "-1001234567890", "PAYDESK_SUPPORT_LANGUAGE", "ru",
+	c, err = support(env("PAYDESK_SUPPORT_CHAT_ID", "-1001234567890", "PAYDESK_SUPPORT_LANGUAGE", "ru",
 		"PAYDESK_SUPPORT_TZ", "Asia/Almaty", "PAYDESK_SUPPORT_HOURS", "Mon-Sat 10:00-20:00", "PAYDESK_SUPPORT_WAIT", "1h"))
 	if err != nil || c.ChatID != -1001234567890 || c.Lang != "ru" || c.Hours.Loc.String() != "Asia/Almaty" ||
 		!c.Hours.Days[time.Saturday] || c.Hours.Close != 20*time.Hour || c.Hours.Wait != time.Hour {
@@ -41,7 +45,7 @@ func TestSupportConfig(t *testing.T) {
 		{"PAYDESK_SUPPORT_HOURS", "weekdays"},
 		{"PAYDESK_SUPPORT_WAIT", "soon"},
 	} {
-		if _, err := loadSupportConfig(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
+		if _, err := support(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%s=%s: %v, want an error naming the variable", bad[0], bad[1], err)
 		}
 	}
@@ -71,7 +75,8 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 	const group, chat, agent = int64(-1009876543210), int64(7101), int64(9101)
 	api := telegramtest.New(t)
 	cfg, err := loadConfig(func(k string) string {
-		return map[string]string{"PAYDESK_SUPPORT_CHAT_ID": "-1009876543210", "PAYDESK_SUPPORT_HOURS": "Mon-Sun 00:00-24:00"}[k]
+		return map[string]string{"PAYDESK_SUPPORT_CHAT_ID": "-1009876543210", "PAYDESK_SUPPORT_HOURS": "Mon-Sun 00:00-24:00",
+			"PAYDESK_HTTP_LISTEN": "127.0.0.1:0"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
