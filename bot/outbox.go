@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,23 +13,56 @@ import (
 )
 
 // Limits are the Bot API rates the outbox keeps to. Telegram's flood
-// control: about 30 messages a second overall, one a second per private
-// chat (short bursts tolerated), 20 a minute per group.
+// control is about messages: about 30 a second overall, about one a second
+// per private chat (short bursts tolerated), 20 a minute per group. Calls
+// that put no message anywhere (answerCallbackQuery, getChatMember,
+// setWebhook) are not charged at all; see chargeOf. A zero Limit lets
+// everything through.
 type Limits struct {
-	Global  Limit // every call
-	Private Limit // calls addressed to one private chat (positive id)
-	Group   Limit // calls addressed to one group (negative id)
+	Global Limit // new messages, all chats together
+	// Proactive is the share of Global that nudges and reminders may use,
+	// so a wave of them never makes a customer's reply wait.
+	Proactive Limit
+	Private   Limit // messages sent or edited in one private chat (positive id)
+	Group     Limit // messages sent or edited, topics changed, in one group (negative id)
 }
 
-// DefaultLimits keep under Telegram's: at most 30 calls in any second
-// overall, 3 at once then 1 a second per private chat, at most 20 in any
-// minute per group.
+// DefaultLimits keep under Telegram's: at most 30 new messages in any second
+// overall, of which proactive ones at most 20 a second; 3 at once then 1 a
+// second per private chat; at most 20 in any minute per group.
 func DefaultLimits() Limits {
 	return Limits{
-		Global:  Limit{Every: time.Second / 25, Burst: 5},
-		Private: Limit{Every: time.Second, Burst: 3},
-		Group:   Limit{Every: time.Minute / 17, Burst: 3},
+		Global:    Limit{Every: time.Second / 25, Burst: 5},
+		Proactive: Limit{Every: time.Second / 20, Burst: 1},
+		Private:   Limit{Every: time.Second, Burst: 3},
+		Group:     Limit{Every: time.Minute / 17, Burst: 3},
 	}
+}
+
+// charge is what a Bot API call costs against the limits.
+type charge int
+
+const (
+	chargeNone    charge = iota // sends no message: answerCallbackQuery, getChatMember, setWebhook, ...
+	chargeChat                  // changes what a chat shows (an edit, a topic): the chat's pace only
+	chargeMessage               // a new message in a chat: the chat's pace and the overall budget
+)
+
+// chargeOf classifies a call by its Bot API method. Telegram counts the
+// messages a bot puts into chats; an edit of a message the customer just
+// pressed a button on is not a new message, but it is still paced per
+// chat so one chat cannot hammer the API.
+func chargeOf(method string) charge {
+	switch {
+	case method == "sendChatAction":
+		return chargeNone
+	case strings.HasPrefix(method, "send"), strings.HasPrefix(method, "copyMessage"),
+		strings.HasPrefix(method, "forwardMessage"):
+		return chargeMessage
+	case strings.HasPrefix(method, "edit"), strings.HasSuffix(method, "ForumTopic"):
+		return chargeChat
+	}
+	return chargeNone
 }
 
 // Retry says how often and how long the outbox retries a failed call.
@@ -55,6 +89,7 @@ type Outbox struct {
 	log       *slog.Logger
 	onBlocked func(ctx context.Context, chatID int64)
 	global    *gate
+	proactive *gate
 
 	mu    sync.Mutex
 	chats map[int64]*gate
@@ -71,22 +106,20 @@ func NewOutbox(c Clock, l Limits, r Retry, log *slog.Logger, onBlocked func(ctx 
 		onBlocked = func(context.Context, int64) {}
 	}
 	return &Outbox{clock: c, limits: l, retry: r, log: log, onBlocked: onBlocked,
-		global: newGate(c, l.Global), chats: map[int64]*gate{}}
+		global: newGate(c, l.Global), proactive: newGate(c, l.Proactive), chats: map[int64]*gate{}}
 }
 
-// Do makes one Bot API call (fn) for chatID (0: no chat, only the global
-// limit applies) and retries it as needed: after retry_after on 429, with
-// capped exponential backoff on 5xx and network errors. 400 and other
-// refusals are not retried and are logged with the method; 403 marks the
-// chat blocked. The error is fn's last one.
+// Do makes one Bot API call (fn) named method for chatID (0: no chat) and
+// retries it as needed: after retry_after on 429, with capped exponential
+// backoff on 5xx and network errors. 400 and other refusals are not
+// retried and are logged with the method; 403 marks the chat blocked. The
+// error is fn's last one. What the call waits for first depends on the
+// method (chargeOf): nothing, the chat's pace, or that and the overall
+// budget, where interactive calls go before proactive ones.
 func (o *Outbox) Do(ctx context.Context, chatID int64, prio Priority, method string, fn func(ctx context.Context) error) error {
+	cost := chargeOf(method)
 	for attempt := 1; ; attempt++ {
-		if chatID != 0 {
-			if err := o.chatGate(chatID).wait(ctx, prio); err != nil {
-				return fmt.Errorf("%s to chat %d: %w", method, chatID, err)
-			}
-		}
-		if err := o.global.wait(ctx, prio); err != nil {
+		if err := o.admit(ctx, chatID, prio, cost); err != nil {
 			return fmt.Errorf("%s to chat %d: %w", method, chatID, err)
 		}
 		err := fn(ctx)
@@ -106,6 +139,28 @@ func (o *Outbox) Do(ctx context.Context, chatID int64, prio Priority, method str
 			return fmt.Errorf("%s to chat %d: %w (while waiting to retry after: %w)", method, chatID, serr, err)
 		}
 	}
+}
+
+// admit waits until a call of cost may go. A 429 still has the last word:
+// a retry after retry_after is admitted again, so it is charged again.
+func (o *Outbox) admit(ctx context.Context, chatID int64, prio Priority, cost charge) error {
+	if cost == chargeNone {
+		return nil
+	}
+	if chatID != 0 {
+		if err := o.chatGate(chatID).wait(ctx, prio); err != nil {
+			return err
+		}
+	}
+	if cost != chargeMessage {
+		return nil
+	}
+	if prio == Proactive {
+		if err := o.proactive.wait(ctx, prio); err != nil {
+			return err
+		}
+	}
+	return o.global.wait(ctx, prio)
 }
 
 // classify decides what a failed call means: retry after wait, or not.

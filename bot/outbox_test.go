@@ -127,3 +127,81 @@ func TestOutboxSeparatesPrivateChatsAndGroups(t *testing.T) {
 		t.Fatalf("after a minute chat %d went, want the group", got)
 	}
 }
+
+// goesAtOnce reports whether a call passes the outbox without waiting on the
+// clock; a call that waits is cancelled.
+func goesAtOnce(t *testing.T, o *Outbox, clock *fakeClock, chat int64, prio Priority, method string) bool {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	waits := len(clock.Waits())
+	done := make(chan error, 1)
+	go func() { done <- o.Do(ctx, chat, prio, method, func(context.Context) error { return nil }) }()
+	for {
+		select {
+		case err := <-done:
+			return err == nil && len(clock.Waits()) == waits
+		case <-time.After(time.Millisecond):
+			if len(clock.Waits()) > waits {
+				cancel()
+				<-done
+				return false
+			}
+		}
+	}
+}
+
+func TestOutboxChargesOnlyMessages(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		chat   int64
+		prio   Priority
+		method string
+		want   bool // goes at once after one message to chat 1 used the budget
+	}{
+		{"answerCallbackQuery is free", 0, Interactive, "answerCallbackQuery", true},
+		{"getChatMember is free", 0, Interactive, "getChatMember", true},
+		{"setWebhook is free", 0, Interactive, "setWebhook", true},
+		{"a chat action is free", 1, Interactive, "sendChatAction", true},
+		{"an edit in another chat is not charged to the overall budget", 2, Interactive, "editMessageText", true},
+		{"a message to another chat waits for the overall budget", 3, Interactive, "sendMessage", false},
+		{"a copy to another chat waits for the overall budget", 3, Interactive, "copyMessage", false},
+		{"an edit in the same chat keeps the chat's pace", 1, Interactive, "editMessageText", false},
+		{"a topic change in a paced group waits", -100, Interactive, "editForumTopic", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			l := Limits{Global: Limit{Every: time.Second, Burst: 1}, Private: Limit{Every: time.Second, Burst: 1},
+				Group: Limit{Every: time.Minute, Burst: 1}}
+			o := NewOutbox(clock, l, DefaultRetry(), slog.New(slog.DiscardHandler), nil)
+			if !goesAtOnce(t, o, clock, 1, Interactive, "sendMessage") {
+				t.Fatal("the first message waited")
+			}
+			if tc.chat < 0 && !goesAtOnce(t, o, clock, tc.chat, Interactive, "createForumTopic") {
+				t.Fatal("the group's first topic waited")
+			}
+			if got := goesAtOnce(t, o, clock, tc.chat, tc.prio, tc.method); got != tc.want {
+				t.Errorf("%s to chat %d went at once: %v, want %v", tc.method, tc.chat, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestOutboxProactiveMessagesWaitFirst(t *testing.T) {
+	clock := newFakeClock()
+	l := Limits{Global: Limit{Every: time.Second / 10, Burst: 10}, Proactive: Limit{Every: time.Second, Burst: 2}}
+	o := NewOutbox(clock, l, DefaultRetry(), slog.New(slog.DiscardHandler), nil)
+	for chat := range int64(2) {
+		if !goesAtOnce(t, o, clock, 10+chat, Proactive, "sendMessage") {
+			t.Fatalf("proactive message %d of the share waited", chat+1)
+		}
+	}
+	if goesAtOnce(t, o, clock, 20, Proactive, "sendMessage") {
+		t.Error("a third proactive message went at once; the proactive share is 2")
+	}
+	for chat := range int64(8) {
+		if !goesAtOnce(t, o, clock, 30+chat, Interactive, "sendMessage") {
+			t.Fatalf("reply %d waited while the overall budget had room", chat+1)
+		}
+	}
+}
