@@ -59,7 +59,9 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Log = slog.Default()
 	}
 	m.errs = make(chan error, 2)
-	db, err := sqlite.Open(ctx, m.Config.DB)
+	// A read connection per worker, and a few for the background loops,
+	// the webhook's readiness check and the senders.
+	db, err := sqlite.Open(ctx, m.Config.DB, sqlite.WithReaders(m.Config.Workers+4))
 	if err != nil {
 		return err
 	}

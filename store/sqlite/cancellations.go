@@ -33,7 +33,7 @@ func (db *DB) RequestCancellation(ctx context.Context, key string, transferID in
 		out     store.CancellationRequest
 		created bool
 	)
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		if id, ok, err := replayed(ctx, tx, key); err != nil || ok {
 			if ok {
 				out, err = queryOne(ctx, tx, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests WHERE id = ?`, id)
@@ -66,7 +66,7 @@ func (db *DB) RequestCancellation(ctx context.Context, key string, transferID in
 
 // Cancellation returns a request by id.
 func (db *DB) Cancellation(ctx context.Context, id int64) (store.CancellationRequest, error) {
-	r, err := queryOne(ctx, db.sql, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests WHERE id = ?`, id)
+	r, err := queryOne(ctx, db.rd, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests WHERE id = ?`, id)
 	if err != nil {
 		return r, fmt.Errorf("load cancellation request %d: %w", id, err)
 	}
@@ -75,7 +75,7 @@ func (db *DB) Cancellation(ctx context.Context, id int64) (store.CancellationReq
 
 // LatestCancellation returns the newest request of a transfer.
 func (db *DB) LatestCancellation(ctx context.Context, transferID int64) (store.CancellationRequest, error) {
-	r, err := queryOne(ctx, db.sql, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests
+	r, err := queryOne(ctx, db.rd, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests
 		WHERE transfer_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`, transferID)
 	if err != nil {
 		return r, fmt.Errorf("latest cancellation request of transfer %d: %w", transferID, err)
@@ -85,7 +85,7 @@ func (db *DB) LatestCancellation(ctx context.Context, transferID int64) (store.C
 
 // OpenCancellations lists the open requests, oldest first.
 func (db *DB) OpenCancellations(ctx context.Context) ([]store.CancellationRequest, error) {
-	list, err := queryAll(ctx, db.sql, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests
+	list, err := queryAll(ctx, db.rd, scanCancellation, `SELECT `+cancellationColumns+` FROM cancellation_requests
 		WHERE status = 'notified' ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list open cancellation requests: %w", err)
@@ -96,7 +96,7 @@ func (db *DB) OpenCancellations(ctx context.Context) ([]store.CancellationReques
 // OpenCancellationsTo lists the open requests about transfers the customer
 // received, oldest first.
 func (db *DB) OpenCancellationsTo(ctx context.Context, recipient store.CustomerID) ([]store.CancellationRequest, error) {
-	list, err := queryAll(ctx, db.sql, scanCancellation, `SELECT c.id, c.transfer_id, c.status, c.created_at, c.resolved_at
+	list, err := queryAll(ctx, db.rd, scanCancellation, `SELECT c.id, c.transfer_id, c.status, c.created_at, c.resolved_at
 		FROM cancellation_requests c JOIN transfers t ON t.id = c.transfer_id
 		WHERE t.recipient_id = ? AND c.status = 'notified' ORDER BY c.created_at, c.id`, recipient)
 	if err != nil {
@@ -115,7 +115,7 @@ func (db *DB) ResolveCancellation(ctx context.Context, key string, id int64, to 
 		out     store.CancellationRequest
 		changed bool
 	)
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cancellation_requests SET status = ?, resolved_at = ?
 			WHERE id = ? AND status = 'notified'`, to, nanos(at), id)
 		if err != nil {

@@ -17,7 +17,7 @@ func scanCustomer(row scanner) (store.Customer, error) {
 
 // Customer returns the customer with the id, or store.ErrNotFound.
 func (db *DB) Customer(ctx context.Context, id store.CustomerID) (store.Customer, error) {
-	c, err := queryOne(ctx, db.sql, scanCustomer,
+	c, err := queryOne(ctx, db.rd, scanCustomer,
 		`SELECT `+customerColumns+` FROM customers WHERE id = ?`, id)
 	if err != nil {
 		return c, fmt.Errorf("load customer %d: %w", id, err)
@@ -28,7 +28,7 @@ func (db *DB) Customer(ctx context.Context, id store.CustomerID) (store.Customer
 // CustomerByPhone returns the customer with the E.164 number, or
 // store.ErrNotFound. The error does not repeat the number: it is personal.
 func (db *DB) CustomerByPhone(ctx context.Context, phone string) (store.Customer, error) {
-	c, err := queryOne(ctx, db.sql, scanCustomer,
+	c, err := queryOne(ctx, db.rd, scanCustomer,
 		`SELECT `+customerColumns+` FROM customers WHERE phone = ?`, phone)
 	if err != nil {
 		return c, fmt.Errorf("load customer by phone: %w", err)
@@ -40,7 +40,12 @@ func (db *DB) CustomerByPhone(ctx context.Context, phone string) (store.Customer
 // the database choose one. It returns the id, or store.ErrDuplicate when the
 // id or the phone number is taken.
 func (db *DB) AddCustomer(ctx context.Context, c store.Customer) (store.CustomerID, error) {
-	id, err := addCustomer(ctx, db.sql, c)
+	var id store.CustomerID
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addCustomer(ctx, q, c)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add customer %d: %w", c.ID, err)
 	}

@@ -41,7 +41,7 @@ func (db *DB) CreateDispute(ctx context.Context, key string, d store.Dispute) (s
 		out     store.Dispute
 		created bool
 	)
-	err = db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx querier) error {
 		id, err := insert(ctx, tx, `INSERT INTO disputes (return_request_id, reason, text, photo_file_ids, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`,
 			d.ReturnRequestID, d.Reason, d.Text, string(photos), d.Status, nanos(d.CreatedAt))
@@ -68,7 +68,7 @@ func (db *DB) CreateDispute(ctx context.Context, key string, d store.Dispute) (s
 
 // DisputeOf returns the dispute of a return request, or store.ErrNotFound.
 func (db *DB) DisputeOf(ctx context.Context, returnRequestID int64) (store.Dispute, error) {
-	d, err := disputeOf(ctx, db.sql, returnRequestID)
+	d, err := disputeOf(ctx, db.rd, returnRequestID)
 	if err != nil {
 		return d, fmt.Errorf("load dispute of return request %d: %w", returnRequestID, err)
 	}
@@ -82,7 +82,7 @@ func disputeOf(ctx context.Context, q querier, returnRequestID int64) (store.Dis
 // UndisputedRefusals lists the refusals in the window that nobody disputed,
 // by id, page by page.
 func (db *DB) UndisputedRefusals(ctx context.Context, refusedAfter, refusedBy time.Time, after int64, limit int) ([]store.ReturnRequest, error) {
-	list, err := queryAll(ctx, db.sql, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests r
+	list, err := queryAll(ctx, db.rd, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests r
 		WHERE r.status = 'refused' AND r.refused_at > ? AND r.refused_at <= ? AND r.id > ?
 		  AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.return_request_id = r.id)
 		ORDER BY r.id LIMIT ?`,

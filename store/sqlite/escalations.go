@@ -11,7 +11,7 @@ import (
 // an id above after, by id; limit <= 0 means all. The stage filter uses the
 // partial index withdrawals_by_stage.
 func (db *DB) OpenWithdrawals(ctx context.Context, after int64, limit int) ([]store.Withdrawal, error) {
-	list, err := queryAll(ctx, db.sql, scanWithdrawal, withdrawalSelect+`
+	list, err := queryAll(ctx, db.rd, scanWithdrawal, withdrawalSelect+`
 		WHERE w.stage IN ('approval', 'processing') AND w.id > ? ORDER BY w.id LIMIT ?`, after, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list open withdrawals after %d: %w", after, err)
@@ -22,7 +22,7 @@ func (db *DB) OpenWithdrawals(ctx context.Context, after int64, limit int) ([]st
 // ClaimNudge records the nudge; first is true only for the statement that
 // inserted the row, so of two replicas claiming at once exactly one sends.
 func (db *DB) ClaimNudge(ctx context.Context, n store.Nudge) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO nudges (kind, object_id, stage, at) VALUES (?, ?, ?, ?)
+	res, err := db.exec(ctx, `INSERT INTO nudges (kind, object_id, stage, at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (kind, object_id, stage) DO NOTHING`, n.Kind, n.ObjectID, n.Stage, nanos(n.At))
 	if err != nil {
 		return false, fmt.Errorf("claim nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -21,7 +20,7 @@ func (db *DB) UpdateHandled(ctx context.Context, updateID int64) (bool, error) {
 // exists reports whether query finds a row.
 func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, error) {
 	var found bool
-	err := db.sql.QueryRowContext(ctx, `SELECT EXISTS (`+query+`)`, args...).Scan(&found)
+	err := db.rd.QueryRowContext(ctx, `SELECT EXISTS (`+query+`)`, args...).Scan(&found)
 	return found, err
 }
 
@@ -32,7 +31,7 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 	first := true
 	ids := make([]int64, len(c.Deliveries)) // 0: dropped, its Key was committed before
 	versions := make([]int64, len(c.Sessions))
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		if c.UpdateID != 0 {
 			res, err := tx.ExecContext(ctx, `INSERT INTO processed_updates (update_id, at) VALUES (?, ?)
 				ON CONFLICT (update_id) DO NOTHING`, c.UpdateID, nanos(c.At))
@@ -108,7 +107,7 @@ func scanDelivery(row scanner) (store.Delivery, error) {
 // ClaimDeliveries leases the oldest deliveries whose lease ran out.
 func (db *DB) ClaimDeliveries(ctx context.Context, now, until time.Time, limit int) ([]store.Delivery, error) {
 	var list []store.Delivery
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		var err error
 		list, err = queryAll(ctx, tx, scanDelivery, `SELECT id, chat_id, proactive, method, message_id, text, markup
 			FROM deliveries WHERE lease_until <= ? ORDER BY id LIMIT ?`, now.UnixNano(), limit)
@@ -130,7 +129,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now, until time.Time, limit i
 
 // DeleteDelivery forgets a delivery.
 func (db *DB) DeleteDelivery(ctx context.Context, id int64) error {
-	if _, err := db.sql.ExecContext(ctx, `DELETE FROM deliveries WHERE id = ?`, id); err != nil {
+	if _, err := db.exec(ctx, `DELETE FROM deliveries WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete delivery %d: %w", id, err)
 	}
 	return nil
@@ -138,7 +137,7 @@ func (db *DB) DeleteDelivery(ctx context.Context, id int64) error {
 
 // BlockChat records that the chat's user blocked the bot.
 func (db *DB) BlockChat(ctx context.Context, chatID int64, at time.Time) error {
-	_, err := db.sql.ExecContext(ctx, `INSERT INTO blocked_chats (chat_id, at) VALUES (?, ?)
+	_, err := db.exec(ctx, `INSERT INTO blocked_chats (chat_id, at) VALUES (?, ?)
 		ON CONFLICT (chat_id) DO UPDATE SET at = excluded.at`, chatID, at.UnixNano())
 	if err != nil {
 		return fmt.Errorf("block chat %d: %w", chatID, err)

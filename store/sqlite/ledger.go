@@ -51,7 +51,7 @@ func (db *DB) Transfers(ctx context.Context, sender store.CustomerID, offset, li
 
 // Transfer returns one transfer, or store.ErrNotFound.
 func (db *DB) Transfer(ctx context.Context, id int64) (store.Transfer, error) {
-	t, err := queryOne(ctx, db.sql, scanTransfer, `SELECT `+transferColumns+` FROM transfers WHERE id = ?`, id)
+	t, err := queryOne(ctx, db.rd, scanTransfer, `SELECT `+transferColumns+` FROM transfers WHERE id = ?`, id)
 	if err != nil {
 		return t, fmt.Errorf("load transfer %d: %w", id, err)
 	}
@@ -92,7 +92,7 @@ func scanWithdrawal(row scanner) (store.Withdrawal, error) {
 // Withdrawals lists the customer's withdrawals, newest first; limit <= 0
 // means all.
 func (db *DB) Withdrawals(ctx context.Context, id store.CustomerID, limit int) ([]store.Withdrawal, error) {
-	list, err := queryAll(ctx, db.sql, scanWithdrawal, withdrawalSelect+`
+	list, err := queryAll(ctx, db.rd, scanWithdrawal, withdrawalSelect+`
 		WHERE w.customer_id = ? ORDER BY w.created_at DESC, w.id DESC LIMIT ?`, id, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list withdrawals of customer %d: %w", id, err)
@@ -102,7 +102,7 @@ func (db *DB) Withdrawals(ctx context.Context, id store.CustomerID, limit int) (
 
 // Withdrawal returns one withdrawal with its history, or store.ErrNotFound.
 func (db *DB) Withdrawal(ctx context.Context, id int64) (store.Withdrawal, error) {
-	w, err := queryOne(ctx, db.sql, scanWithdrawal, withdrawalSelect+` WHERE w.id = ?`, id)
+	w, err := queryOne(ctx, db.rd, scanWithdrawal, withdrawalSelect+` WHERE w.id = ?`, id)
 	if err != nil {
 		return w, fmt.Errorf("load withdrawal %d: %w", id, err)
 	}
@@ -111,7 +111,7 @@ func (db *DB) Withdrawal(ctx context.Context, id int64) (store.Withdrawal, error
 
 // Tier returns an approval tier, or store.ErrNotFound.
 func (db *DB) Tier(ctx context.Context, code string) (store.Tier, error) {
-	t, err := queryOne(ctx, db.sql, func(row scanner) (store.Tier, error) {
+	t, err := queryOne(ctx, db.rd, func(row scanner) (store.Tier, error) {
 		var t store.Tier
 		return t, row.Scan(&t.Code, &t.ApprovalDays)
 	}, `SELECT code, approval_days FROM tiers WHERE code = ?`, code)
@@ -123,7 +123,7 @@ func (db *DB) Tier(ctx context.Context, code string) (store.Tier, error) {
 
 // Provider returns a payment provider, or store.ErrNotFound.
 func (db *DB) Provider(ctx context.Context, code string) (store.Provider, error) {
-	p, err := queryOne(ctx, db.sql, func(row scanner) (store.Provider, error) {
+	p, err := queryOne(ctx, db.rd, func(row scanner) (store.Provider, error) {
 		var p store.Provider
 		return p, row.Scan(&p.Code, &p.Name, &p.AvgDays, &p.MaxDays)
 	}, `SELECT code, name, avg_days, max_days FROM providers WHERE code = ?`, code)
@@ -147,7 +147,7 @@ func scanReturnRequest(row scanner) (store.ReturnRequest, error) {
 
 // ReturnRequests lists the customer's return requests, newest first.
 func (db *DB) ReturnRequests(ctx context.Context, id store.CustomerID) ([]store.ReturnRequest, error) {
-	list, err := queryAll(ctx, db.sql, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests
+	list, err := queryAll(ctx, db.rd, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests
 		WHERE customer_id = ? ORDER BY created_at DESC, id DESC`, id)
 	if err != nil {
 		return nil, fmt.Errorf("list return requests of customer %d: %w", id, err)
@@ -157,7 +157,7 @@ func (db *DB) ReturnRequests(ctx context.Context, id store.CustomerID) ([]store.
 
 // ReturnRequest returns one return request, or store.ErrNotFound.
 func (db *DB) ReturnRequest(ctx context.Context, id int64) (store.ReturnRequest, error) {
-	r, err := queryOne(ctx, db.sql, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests WHERE id = ?`, id)
+	r, err := queryOne(ctx, db.rd, scanReturnRequest, `SELECT `+returnRequestColumns+` FROM return_requests WHERE id = ?`, id)
 	if err != nil {
 		return r, fmt.Errorf("load return request %d: %w", id, err)
 	}

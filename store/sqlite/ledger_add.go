@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"paydesk/store"
@@ -15,7 +14,7 @@ import (
 
 // AddTier stores an approval tier.
 func (db *DB) AddTier(ctx context.Context, t store.Tier) error {
-	if err := addTier(ctx, db.sql, t); err != nil {
+	if err := db.write(ctx, func(q querier) error { return addTier(ctx, q, t) }); err != nil {
 		return fmt.Errorf("add tier %q: %w", t.Code, err)
 	}
 	return nil
@@ -28,7 +27,7 @@ func addTier(ctx context.Context, q querier, t store.Tier) error {
 
 // AddProvider stores a payment provider.
 func (db *DB) AddProvider(ctx context.Context, p store.Provider) error {
-	if err := addProvider(ctx, db.sql, p); err != nil {
+	if err := db.write(ctx, func(q querier) error { return addProvider(ctx, q, p) }); err != nil {
 		return fmt.Errorf("add provider %q: %w", p.Code, err)
 	}
 	return nil
@@ -42,7 +41,12 @@ func addProvider(ctx context.Context, q querier, p store.Provider) error {
 
 // AddTransfer stores a transfer.
 func (db *DB) AddTransfer(ctx context.Context, t store.Transfer) (int64, error) {
-	id, err := addTransfer(ctx, db.sql, t)
+	var id int64
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addTransfer(ctx, q, t)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add transfer %d: %w", t.ID, err)
 	}
@@ -60,7 +64,7 @@ func addTransfer(ctx context.Context, q querier, t store.Transfer) (int64, error
 // must be w.Stage.
 func (db *DB) AddWithdrawal(ctx context.Context, w store.Withdrawal) (int64, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		var err error
 		id, err = addWithdrawal(ctx, tx, w)
 		return err
@@ -98,7 +102,12 @@ func addWithdrawal(ctx context.Context, q querier, w store.Withdrawal) (int64, e
 
 // AddReturnRequest stores a return request.
 func (db *DB) AddReturnRequest(ctx context.Context, r store.ReturnRequest) (int64, error) {
-	id, err := addReturnRequest(ctx, db.sql, r)
+	var id int64
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addReturnRequest(ctx, q, r)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add return request %d: %w", r.ID, err)
 	}

@@ -16,7 +16,7 @@ import (
 
 // replayed reports whether key was written before, and the object it made.
 // An empty key never was.
-func replayed(ctx context.Context, tx *sql.Tx, key string) (objectID int64, ok bool, err error) {
+func replayed(ctx context.Context, tx querier, key string) (objectID int64, ok bool, err error) {
 	if key == "" {
 		return 0, false, nil
 	}
@@ -31,7 +31,7 @@ func replayed(ctx context.Context, tx *sql.Tx, key string) (objectID int64, ok b
 }
 
 // recordWrite remembers that key made objectID; a no-op for an empty key.
-func recordWrite(ctx context.Context, tx *sql.Tx, key string, objectID int64, at time.Time) error {
+func recordWrite(ctx context.Context, tx querier, key string, objectID int64, at time.Time) error {
 	if key == "" {
 		return nil
 	}

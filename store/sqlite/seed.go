@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -218,7 +217,7 @@ var demoAccounts = []demoAccount{
 
 // Empty reports whether the database holds no customers yet.
 func (db *DB) Empty(ctx context.Context) (bool, error) {
-	empty, err := isEmpty(ctx, db.sql)
+	empty, err := isEmpty(ctx, db.rd)
 	if err != nil {
 		return false, fmt.Errorf("check for customers: %w", err)
 	}
@@ -236,7 +235,7 @@ func isEmpty(ctx context.Context, q querier) (bool, error) {
 // same rows and ids. The check and the inserts are one transaction, so two
 // processes seeding at once cannot seed twice.
 func (db *DB) SeedDemo(ctx context.Context, now time.Time) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		empty, err := isEmpty(ctx, tx)
 		if err != nil || !empty {
 			return err
@@ -249,7 +248,7 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-func seed(ctx context.Context, tx *sql.Tx, now time.Time) error {
+func seed(ctx context.Context, tx querier, now time.Time) error {
 	for _, t := range demoTiers {
 		if err := addTier(ctx, tx, t); err != nil {
 			return fmt.Errorf("tier %s: %w", t.Code, err)
@@ -277,7 +276,7 @@ func seed(ctx context.Context, tx *sql.Tx, now time.Time) error {
 // ids are the next ids to give per table.
 type ids struct{ transfer, withdrawal, returnRequest int64 }
 
-func seedAccount(ctx context.Context, tx *sql.Tx, a demoAccount, now time.Time, ids *ids) error {
+func seedAccount(ctx context.Context, tx querier, a demoAccount, now time.Time, ids *ids) error {
 	c := a.customer
 	for _, d := range a.transfers {
 		t := store.Transfer{ID: ids.transfer, SenderID: c.ID, RecipientID: d.toID, RecipientName: d.recipient,

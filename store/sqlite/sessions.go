@@ -32,7 +32,7 @@ func scanSession(row scanner) (store.Session, error) {
 // Session returns the chat's session, or a fresh one (Version 0) when the
 // chat has none.
 func (db *DB) Session(ctx context.Context, chatID int64) (store.Session, error) {
-	s, err := queryOne(ctx, db.sql, scanSession, `SELECT chat_id, customer_id, language, client_language, flow, step, data, version, updated_at
+	s, err := queryOne(ctx, db.rd, scanSession, `SELECT chat_id, customer_id, language, client_language, flow, step, data, version, updated_at
 		FROM sessions WHERE chat_id = ?`, chatID)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Session{ChatID: chatID}, nil
@@ -48,7 +48,12 @@ func (db *DB) Session(ctx context.Context, chatID int64) (store.Session, error) 
 // store.ErrConflict and leaves s alone. The check and the write are one
 // statement, so two racing saves from the same version cannot both win.
 func (db *DB) SaveSession(ctx context.Context, s *store.Session) error {
-	return saveSession(ctx, db.sql, s)
+	saved := *s // s itself changes only once the save is committed
+	if err := db.write(ctx, func(q querier) error { return saveSession(ctx, q, &saved) }); err != nil {
+		return err
+	}
+	s.Version = saved.Version
+	return nil
 }
 
 // saveSession is SaveSession on q, so CommitUpdate can save sessions inside
@@ -91,7 +96,7 @@ func saveSession(ctx context.Context, q querier, s *store.Session) error {
 // ChatsOf lists the chats linked to the customer, most recently updated
 // first (ties: the higher chat id first, so the order is stable).
 func (db *DB) ChatsOf(ctx context.Context, id store.CustomerID) ([]int64, error) {
-	chats, err := queryAll(ctx, db.sql, scanInt64, `SELECT chat_id FROM sessions
+	chats, err := queryAll(ctx, db.rd, scanInt64, `SELECT chat_id FROM sessions
 		WHERE customer_id = ? AND customer_id <> 0
 		ORDER BY updated_at DESC, chat_id DESC`, id)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // and returns the topic the ticket ends up with.
 func (db *DB) SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error) {
 	var got int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET topic_id = ? WHERE id = ? AND topic_id = 0`, topicID, id); err != nil {
 			return err
 		}
@@ -34,7 +34,7 @@ func (db *DB) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, e
 	if topicID == 0 {
 		return store.Ticket{}, fmt.Errorf("ticket of topic 0: %w", store.ErrNotFound)
 	}
-	t, err := queryOne(ctx, db.sql, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE topic_id = ?`, topicID)
+	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE topic_id = ?`, topicID)
 	if err != nil {
 		return t, fmt.Errorf("ticket of topic %d: %w", topicID, err)
 	}
@@ -43,7 +43,7 @@ func (db *DB) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, e
 
 // CloseTicketBy closes an open ticket, recording who closed it.
 func (db *DB) CloseTicketBy(ctx context.Context, id int64, at time.Time, by store.TicketCloser) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ?
+	res, err := db.exec(ctx, `UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ?
 		WHERE id = ? AND status = 'open'`, nanos(at), string(by), id)
 	return affectedOne(res, err, "close ticket %d by %s", id, by)
 }
@@ -54,7 +54,7 @@ func (db *DB) LastClosedTicketOfChat(ctx context.Context, chatID int64) (store.T
 		t  store.Ticket
 		by store.TicketCloser
 	}
-	r, err := queryOne(ctx, db.sql, func(s scanner) (row, error) {
+	r, err := queryOne(ctx, db.rd, func(s scanner) (row, error) {
 		var r row
 		t, err := scanTicket(withExtra{s, &r.by})
 		r.t = t
@@ -78,7 +78,7 @@ func (w withExtra) Scan(dest ...any) error { return w.s.Scan(append(dest, w.extr
 // LastClosedTicket is the most recently closed ticket of a customer about
 // subject; an unlinked chat counts as its own customer, as in OpenTicket.
 func (db *DB) LastClosedTicket(ctx context.Context, customer store.CustomerID, chatID int64, subject string) (store.Ticket, error) {
-	t, err := queryOne(ctx, db.sql, scanTicket, `SELECT `+ticketColumns+` FROM tickets
+	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets
 		WHERE coalesce(customer_id, -chat_id) = coalesce(?, -?) AND subject = ? AND status = 'closed'
 		ORDER BY closed_at DESC, id DESC LIMIT 1`, nullID(int64(customer)), chatID, subject)
 	if err != nil {
@@ -90,7 +90,7 @@ func (db *DB) LastClosedTicket(ctx context.Context, customer store.CustomerID, c
 // ReopenTicket opens a closed ticket again; the unique index on open
 // tickets refuses it when another ticket about the subject is open.
 func (db *DB) ReopenTicket(ctx context.Context, id int64) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE tickets SET status = 'open', closed_at = NULL, closed_by = ''
+	res, err := db.exec(ctx, `UPDATE tickets SET status = 'open', closed_at = NULL, closed_by = ''
 		WHERE id = ? AND status = 'closed'`, id)
 	if isUnique(err) {
 		return fmt.Errorf("reopen ticket %d: %w: %w", id, store.ErrDuplicate, err)
@@ -103,19 +103,19 @@ func (db *DB) RateTicket(ctx context.Context, id int64, rating int) error {
 	if rating < 1 || rating > 5 {
 		return fmt.Errorf("rate ticket %d: rating %d is not 1..5", id, rating)
 	}
-	res, err := db.sql.ExecContext(ctx, `UPDATE tickets SET rating = ? WHERE id = ? AND status = 'closed'`, rating, id)
+	res, err := db.exec(ctx, `UPDATE tickets SET rating = ? WHERE id = ? AND status = 'closed'`, rating, id)
 	return affectedOne(res, err, "rate ticket %d", id)
 }
 
 // AssignTicket records who has the ticket.
 func (db *DB) AssignTicket(ctx context.Context, id int64, a store.Assignee) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE tickets SET assignee_id = ?, assignee_name = ? WHERE id = ?`, a.UserID, a.Name, id)
+	res, err := db.exec(ctx, `UPDATE tickets SET assignee_id = ?, assignee_name = ? WHERE id = ?`, a.UserID, a.Name, id)
 	return affectedOne(res, err, "assign ticket %d", id)
 }
 
 // TicketAssignee is who has the ticket.
 func (db *DB) TicketAssignee(ctx context.Context, id int64) (store.Assignee, error) {
-	a, err := queryOne(ctx, db.sql, func(s scanner) (store.Assignee, error) {
+	a, err := queryOne(ctx, db.rd, func(s scanner) (store.Assignee, error) {
 		var a store.Assignee
 		return a, s.Scan(&a.UserID, &a.Name)
 	}, `SELECT assignee_id, assignee_name FROM tickets WHERE id = ?`, id)
@@ -131,7 +131,7 @@ func (db *DB) AddExchanges(ctx context.Context, chatID int64, lines []store.Exch
 	if len(lines) == 0 {
 		return nil
 	}
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		var next int64
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM exchanges WHERE chat_id = ?`, chatID).Scan(&next); err != nil {
 			return err
@@ -157,7 +157,7 @@ func (db *DB) AddExchanges(ctx context.Context, chatID int64, lines []store.Exch
 
 // Exchanges returns a chat's newest lines, oldest first.
 func (db *DB) Exchanges(ctx context.Context, chatID int64, limit int) ([]store.Exchange, error) {
-	list, err := queryAll(ctx, db.sql, func(s scanner) (store.Exchange, error) {
+	list, err := queryAll(ctx, db.rd, func(s scanner) (store.Exchange, error) {
 		var (
 			e  store.Exchange
 			at sql.NullInt64

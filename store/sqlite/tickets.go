@@ -30,7 +30,7 @@ func (db *DB) OpenTicket(ctx context.Context, t store.Ticket) (store.Ticket, boo
 		out     store.Ticket
 		created bool
 	)
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx querier) error {
 		existing, err := queryOne(ctx, tx, scanTicket, `SELECT `+ticketColumns+` FROM tickets
 			WHERE coalesce(customer_id, -chat_id) = coalesce(?, -?) AND subject = ? AND status = 'open'`,
 			nullID(int64(t.CustomerID)), t.ChatID, t.Subject)
@@ -59,7 +59,7 @@ func (db *DB) OpenTicket(ctx context.Context, t store.Ticket) (store.Ticket, boo
 
 // Ticket returns a ticket by id.
 func (db *DB) Ticket(ctx context.Context, id int64) (store.Ticket, error) {
-	t, err := queryOne(ctx, db.sql, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id)
+	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id)
 	if err != nil {
 		return t, fmt.Errorf("load ticket %d: %w", id, err)
 	}
@@ -68,7 +68,7 @@ func (db *DB) Ticket(ctx context.Context, id int64) (store.Ticket, error) {
 
 // OpenTicketOfChat returns the newest open ticket of a customer's chat.
 func (db *DB) OpenTicketOfChat(ctx context.Context, chatID int64) (store.Ticket, error) {
-	t, err := queryOne(ctx, db.sql, scanTicket, `SELECT `+ticketColumns+` FROM tickets
+	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets
 		WHERE chat_id = ? AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1`, chatID)
 	if err != nil {
 		return t, fmt.Errorf("open ticket of chat %d: %w", chatID, err)
@@ -79,7 +79,7 @@ func (db *DB) OpenTicketOfChat(ctx context.Context, chatID int64) (store.Ticket,
 // CloseTicket closes an open ticket; closing a closed or missing one is
 // store.ErrNotFound.
 func (db *DB) CloseTicket(ctx context.Context, id int64, at time.Time) error {
-	res, err := db.sql.ExecContext(ctx, `UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'`, nanos(at), id)
+	res, err := db.exec(ctx, `UPDATE tickets SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'`, nanos(at), id)
 	if err != nil {
 		return fmt.Errorf("close ticket %d: %w", id, err)
 	}

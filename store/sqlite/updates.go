@@ -17,7 +17,7 @@ const pollOffsetKey = "poll_offset"
 // MarkUpdate records that the update was handled at at. first is true only
 // for the call that recorded it: the insert and the check are one statement.
 func (db *DB) MarkUpdate(ctx context.Context, updateID int64, at time.Time) (bool, error) {
-	res, err := db.sql.ExecContext(ctx, `INSERT INTO processed_updates (update_id, at) VALUES (?, ?)
+	res, err := db.exec(ctx, `INSERT INTO processed_updates (update_id, at) VALUES (?, ?)
 		ON CONFLICT (update_id) DO NOTHING`, updateID, nanos(at))
 	if err != nil {
 		return false, fmt.Errorf("mark update %d: %w", updateID, err)
@@ -33,10 +33,10 @@ func (db *DB) MarkUpdate(ctx context.Context, updateID int64, at time.Time) (boo
 // the delivery keys older than store.DeliveryKeyRetention. Keeping the marks
 // long enough (Telegram redelivers for up to 24 h) is the caller's job.
 func (db *DB) ForgetUpdates(ctx context.Context, before time.Time) error {
-	if _, err := db.sql.ExecContext(ctx, `DELETE FROM processed_updates WHERE at < ?`, nanos(before)); err != nil {
+	if _, err := db.exec(ctx, `DELETE FROM processed_updates WHERE at < ?`, nanos(before)); err != nil {
 		return fmt.Errorf("forget updates before %s: %w", before.UTC().Format(time.RFC3339), err)
 	}
-	if _, err := db.sql.ExecContext(ctx, `DELETE FROM delivery_keys WHERE at < ?`, nanos(before.Add(-store.DeliveryKeyRetention))); err != nil {
+	if _, err := db.exec(ctx, `DELETE FROM delivery_keys WHERE at < ?`, nanos(before.Add(-store.DeliveryKeyRetention))); err != nil {
 		return fmt.Errorf("forget delivery keys: %w", err)
 	}
 	return nil
@@ -45,7 +45,7 @@ func (db *DB) ForgetUpdates(ctx context.Context, before time.Time) error {
 // PollOffset returns the stored getUpdates offset, 0 if none.
 func (db *DB) PollOffset(ctx context.Context) (int64, error) {
 	var v string
-	err := db.sql.QueryRowContext(ctx, `SELECT value FROM kv WHERE key = ?`, pollOffsetKey).Scan(&v)
+	err := db.rd.QueryRowContext(ctx, `SELECT value FROM kv WHERE key = ?`, pollOffsetKey).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -61,7 +61,7 @@ func (db *DB) PollOffset(ctx context.Context) (int64, error) {
 
 // SetPollOffset stores the next getUpdates offset.
 func (db *DB) SetPollOffset(ctx context.Context, offset int64) error {
-	_, err := db.sql.ExecContext(ctx, `INSERT INTO kv (key, value) VALUES (?, ?)
+	_, err := db.exec(ctx, `INSERT INTO kv (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, pollOffsetKey, strconv.FormatInt(offset, 10))
 	if err != nil {
 		return fmt.Errorf("store poll offset %d: %w", offset, err)
