@@ -86,6 +86,15 @@ func WithClock(c Clock) Option { return func(b *Bot) { b.clock = c } }
 // WithLimits sets the outbox's rate limits (default DefaultLimits).
 func WithLimits(l Limits) Option { return func(b *Bot) { b.limits = l } }
 
+// WithOptions applies opts in turn, for callers that pass a list along.
+func WithOptions(opts ...Option) Option {
+	return func(b *Bot) {
+		for _, o := range opts {
+			o(b)
+		}
+	}
+}
+
 // WithRetry sets the outbox's retry policy (default DefaultRetry).
 func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 
@@ -135,7 +144,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 	in, ok := decode(u)
 	var out flows.Outcome
 	if ok {
-		if out, c.Sessions, err = b.run(ctx, in.event); err != nil {
+		if out, c.Sessions, c.Exchanges, err = b.run(ctx, in.event); err != nil {
 			return fmt.Errorf("update %d: %w", u.ID, err)
 		}
 		c.Deliveries = b.render(in.event, out)
@@ -156,21 +165,22 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 	return nil
 }
 
-// run runs the engine with session saves held for the commit. A panic is
-// the bot's fault, not the customer's: it is logged, the session is left
-// as it was and the customer gets an apology.
-func (b *Bot) run(ctx context.Context, ev flows.Event) (out flows.Outcome, saves []*store.Session, err error) {
+// run runs the engine with session saves and conversation lines held for
+// the commit. A panic is the bot's fault, not the customer's: it is logged,
+// the session is left as it was and the customer gets an apology.
+func (b *Bot) run(ctx context.Context, ev flows.Event) (out flows.Outcome, saves []*store.Session, lines []store.ExchangeLines, err error) {
 	ctx, pending := withPending(ctx)
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("panic while handling an update", "chat", ev.ChatID, "event", ev.Kind.String(),
 				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			pending.drop()
-			out, saves, err = apology(ev), nil, nil
+			out, saves, lines, err = apology(ev), nil, nil, nil
 		}
 	}()
 	out, err = b.engine.Handle(ctx, ev)
-	return out, pending.list(), err
+	saves, lines = pending.held()
+	return out, saves, lines, err
 }
 
 // apology is the short excuse for an update that crashed, in the language

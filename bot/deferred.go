@@ -4,15 +4,17 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 
 	"paydesk/store"
 )
 
 // deferredState is the State the flows engine sees. While an update is
-// handled (its context carries a pendingSaves), session saves are held
-// back and applied by CommitUpdate together with the update's mark and its
-// replies, so an update's effects are all or nothing. Outside an update
+// handled (its context carries a pendingSaves), session saves and the lines
+// added to case-card conversations are held back and applied by
+// CommitUpdate together with the update's mark and its replies, so an
+// update's effects are all or nothing and cost one write. Outside an update
 // (ticks, tools) it is the plain State.
 type deferredState struct {
 	store.State
@@ -23,9 +25,10 @@ type pendingKey struct{}
 // pendingSaves are the sessions an update saved, as the engine left them,
 // with the version each was read at.
 type pendingSaves struct {
-	mu       sync.Mutex
-	order    []int64
-	sessions map[int64]*store.Session
+	mu        sync.Mutex
+	order     []int64
+	sessions  map[int64]*store.Session
+	exchanges []store.ExchangeLines
 }
 
 func withPending(ctx context.Context) (context.Context, *pendingSaves) {
@@ -78,6 +81,50 @@ func (s deferredState) SaveSession(ctx context.Context, sess *store.Session) err
 	return nil
 }
 
+// AddExchanges holds the lines until the update commits.
+func (s deferredState) AddExchanges(ctx context.Context, chatID int64, lines []store.Exchange, keep int) error {
+	p := pendingFrom(ctx)
+	if p == nil {
+		return s.State.AddExchanges(ctx, chatID, lines, keep)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.exchanges = append(p.exchanges, store.ExchangeLines{ChatID: chatID, Lines: slices.Clone(lines), Keep: keep})
+	return nil
+}
+
+// Exchanges reads the stored lines followed by those this update holds.
+func (s deferredState) Exchanges(ctx context.Context, chatID int64, limit int) ([]store.Exchange, error) {
+	list, err := s.State.Exchanges(ctx, chatID, limit)
+	p := pendingFrom(ctx)
+	if err != nil || p == nil {
+		return list, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, x := range p.exchanges {
+		if x.ChatID == chatID {
+			list = append(list, x.Lines...)
+		}
+	}
+	if len(list) > limit {
+		list = list[len(list)-limit:]
+	}
+	return list, nil
+}
+
+// held is what the update saved, for its commit: the sessions in the order
+// they were first saved, and the conversation lines in the order added.
+func (p *pendingSaves) held() ([]*store.Session, []store.ExchangeLines) {
+	p.mu.Lock()
+	exchanges := p.exchanges
+	p.mu.Unlock()
+	return p.list(), exchanges
+}
+
 // list is the held sessions in the order they were first saved.
 func (p *pendingSaves) list() []*store.Session {
 	p.mu.Lock()
@@ -93,5 +140,5 @@ func (p *pendingSaves) list() []*store.Session {
 func (p *pendingSaves) drop() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.order, p.sessions = nil, map[int64]*store.Session{}
+	p.order, p.sessions, p.exchanges = nil, map[int64]*store.Session{}, nil
 }

@@ -59,6 +59,18 @@ type UpdateCommit struct {
 	// LeaseUntil, so the process that committed them sends them first.
 	Deliveries []Delivery
 	LeaseUntil time.Time
+	// Exchanges are appended to the chats' recent conversations, in order,
+	// as AddExchanges would: the lines an update adds to a case card are
+	// there exactly when the update is.
+	Exchanges []ExchangeLines
+}
+
+// ExchangeLines are lines for one chat's recent conversation, of which the
+// newest Keep are kept (AddExchanges' arguments).
+type ExchangeLines struct {
+	ChatID int64
+	Lines  []Exchange
+	Keep   int
 }
 
 // Journal makes the handling of an update all or nothing: the update mark,

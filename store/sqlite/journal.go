@@ -24,8 +24,8 @@ func (db *DB) exists(ctx context.Context, query string, args ...any) (bool, erro
 	return found, err
 }
 
-// CommitUpdate marks the update, saves the sessions and stores the
-// deliveries in one writing transaction. The mark comes first, so of two
+// CommitUpdate marks the update, saves the sessions, stores the deliveries
+// and adds the exchanges in one write (a savepoint of the writer's group). The mark comes first, so of two
 // racing commits of one update the second finds it and changes nothing.
 func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, error) {
 	first := true
@@ -75,6 +75,14 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 				return fmt.Errorf("store delivery to chat %d: %w", d.ChatID, err)
 			}
 			ids[i] = id
+		}
+		for _, x := range c.Exchanges {
+			if len(x.Lines) == 0 {
+				continue
+			}
+			if err := addExchanges(ctx, tx, x.ChatID, x.Lines, x.Keep); err != nil {
+				return fmt.Errorf("add exchanges of chat %d: %w", x.ChatID, err)
+			}
 		}
 		return nil
 	})

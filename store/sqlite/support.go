@@ -131,28 +131,31 @@ func (db *DB) AddExchanges(ctx context.Context, chatID int64, lines []store.Exch
 	if len(lines) == 0 {
 		return nil
 	}
-	err := db.write(ctx, func(tx querier) error {
-		var next int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM exchanges WHERE chat_id = ?`, chatID).Scan(&next); err != nil {
-			return err
-		}
-		for i, l := range lines {
-			bot := 0
-			if l.Bot {
-				bot = 1
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO exchanges (chat_id, seq, at, bot, kind, text) VALUES (?, ?, ?, ?, ?, ?)`,
-				chatID, next+int64(i), nanos(l.At), bot, l.Kind, l.Text); err != nil {
-				return err
-			}
-		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM exchanges WHERE chat_id = ? AND seq <= ?`, chatID, next+int64(len(lines))-1-int64(keep))
-		return err
-	})
-	if err != nil {
+	if err := db.write(ctx, func(tx querier) error { return addExchanges(ctx, tx, chatID, lines, keep) }); err != nil {
 		return fmt.Errorf("add %d exchanges of chat %d: %w", len(lines), chatID, err)
 	}
 	return nil
+}
+
+// addExchanges is AddExchanges on q, so CommitUpdate can add an update's
+// lines in its own transaction.
+func addExchanges(ctx context.Context, tx querier, chatID int64, lines []store.Exchange, keep int) error {
+	var next int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM exchanges WHERE chat_id = ?`, chatID).Scan(&next); err != nil {
+		return err
+	}
+	for i, l := range lines {
+		bot := 0
+		if l.Bot {
+			bot = 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO exchanges (chat_id, seq, at, bot, kind, text) VALUES (?, ?, ?, ?, ?, ?)`,
+			chatID, next+int64(i), nanos(l.At), bot, l.Kind, l.Text); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM exchanges WHERE chat_id = ? AND seq <= ?`, chatID, next+int64(len(lines))-1-int64(keep))
+	return err
 }
 
 // Exchanges returns a chat's newest lines, oldest first.

@@ -161,3 +161,51 @@ func testExchanges(t *testing.T, s store.State) {
 		t.Fatalf("limit 2: %+v", got)
 	}
 }
+
+// testCommitUpdateExchanges: the lines an update adds to a conversation are
+// committed with it, kept as AddExchanges keeps them, and left out with it
+// when the commit fails.
+func testCommitUpdateExchanges(t *testing.T, s store.State) {
+	ctx := t.Context()
+	line := func(text string) store.Exchange {
+		return store.Exchange{At: ticketTime, Kind: "text", Text: text}
+	}
+	if err := s.AddExchanges(ctx, 303, []store.Exchange{line("before 1"), line("before 2")}, 3); err != nil {
+		t.Fatal(err)
+	}
+	c := &store.UpdateCommit{UpdateID: 9100, At: ticketTime, Exchanges: []store.ExchangeLines{
+		{ChatID: 303, Lines: []store.Exchange{line("pressed")}, Keep: 3},
+		{ChatID: 303, Lines: []store.Exchange{{At: ticketTime, Bot: true, Kind: "text", Text: "answered"}}, Keep: 3},
+		{ChatID: 404, Lines: []store.Exchange{line("other chat")}, Keep: 3},
+	}}
+	if first, err := s.CommitUpdate(ctx, c); err != nil || !first {
+		t.Fatalf("CommitUpdate = %v, %v", first, err)
+	}
+	got, err := s.Exchanges(ctx, 303, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].Text != "before 2" || got[1].Text != "pressed" || got[2].Text != "answered" || !got[2].Bot {
+		t.Errorf("chat 303 kept %+v, want before 2, pressed, answered (bot)", got)
+	}
+	if got, _ := s.Exchanges(ctx, 404, 10); len(got) != 1 || got[0].Text != "other chat" {
+		t.Errorf("chat 404 kept %+v", got)
+	}
+
+	// A duplicate of the update and a conflicting one add nothing.
+	if _, err := s.CommitUpdate(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	stale := &store.Session{ChatID: 303, UpdatedAt: ticketTime}
+	if err := s.SaveSession(ctx, &store.Session{ChatID: 303, UpdatedAt: ticketTime}); err != nil {
+		t.Fatal(err)
+	}
+	conflict := &store.UpdateCommit{UpdateID: 9101, At: ticketTime, Sessions: []*store.Session{stale},
+		Exchanges: []store.ExchangeLines{{ChatID: 303, Lines: []store.Exchange{line("lost")}, Keep: 3}}}
+	if _, err := s.CommitUpdate(ctx, conflict); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("conflicting CommitUpdate: %v, want ErrConflict", err)
+	}
+	if got, _ := s.Exchanges(ctx, 303, 10); len(got) != 3 || got[2].Text != "answered" {
+		t.Errorf("after a duplicate and a conflict chat 303 has %+v, want it unchanged", got)
+	}
+}
