@@ -110,8 +110,3 @@ func (b *LogBuffer) String() string {
 // WaitSent blocks until every reply queued so far has been sent, so an
 // external test can look at the calls one update made.
 func (b *Bot) WaitSent() { b.senders.Wait() }
-
-// NoLimits lifts the rate limits for tests that are not about them.
-func NoLimits() Limits {
-	return Limits{Global: Limit{Every: 0, Burst: 1}, Private: Limit{Every: 0, Burst: 1}, Group: Limit{Every: 0, Burst: 1}}
-}

@@ -39,6 +39,11 @@ func DefaultLimits() Limits {
 	}
 }
 
+// NoLimits lifts the rate limits: for tests that are not about them, and
+// for measuring the bot's own capacity (paydesk bench --limits off). Retries
+// after a 429 still apply.
+func NoLimits() Limits { return Limits{} }
+
 // charge is what a Bot API call costs against the limits.
 type charge int
 

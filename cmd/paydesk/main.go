@@ -4,6 +4,7 @@
 //	paydesk demo                  chat with the bot in the terminal, offline
 //	paydesk link-token <id>       print a deep-link token for a customer
 //	paydesk locales check         lint the locale files
+//	paydesk bench                 measure throughput and latency (bench.go)
 //
 // Configuration comes from PAYDESK_* environment variables (see config.go).
 package main
@@ -38,6 +39,7 @@ commands:
   demo               chat with the bot in this terminal: no token, no network
   link-token <id>    print a /start deep-link token for a customer (needs PAYDESK_SECRET)
   locales check      check that every message exists in every language with its plural forms
+  bench [flags]      measure the bot against a fake Bot API on loopback (bench -h for the flags)
 `
 
 // run is main without the process: tests call it with their own args,
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runLinkToken(args[1:], getenv, stdout, stderr)
 	case "locales":
 		return runLocales(args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

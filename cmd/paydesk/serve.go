@@ -31,6 +31,8 @@ const shutdownGrace = time.Minute
 type Main struct {
 	Config Config
 	Log    *slog.Logger
+	// BotOptions are added to the bot's (paydesk bench lifts the limits).
+	BotOptions []bot.Option
 
 	db       *sqlite.DB
 	bot      *bot.Bot
@@ -85,7 +87,8 @@ func (m *Main) Run(ctx context.Context) error {
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
 			flows.WithLimits(m.Config.Limits),
-		}, m.Config.Support.engineOptions()...)...))
+		}, m.Config.Support.engineOptions()...)...),
+		bot.WithOptions(m.BotOptions...))
 	if m.Config.Support.ChatID == 0 {
 		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}

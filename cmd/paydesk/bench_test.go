@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBenchDrivesTheBotAndTheBaseline runs a short bench: every customer's
+// updates are answered over the webhook, no error, the figures printed for
+// paydesk and for the echo baseline.
+func TestBenchDrivesTheBotAndTheBaseline(t *testing.T) {
+	var out, errs bytes.Buffer
+	err := run(t.Context(), []string{"bench", "--users", "3", "--duration", "1500ms", "--warmup", "500ms", "--limits", "off", "--baseline",
+		"--db", t.TempDir() + "/bench.db"}, nil, nil, &out, &errs)
+	if err != nil {
+		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, &out, &errs)
+	}
+	text := out.String()
+	for _, want := range []string{"paydesk\n", "go-telegram/bot echo (baseline)", "paydesk / baseline:", "p99", "CPU per update", "allocs/update", "peak heap", "writes in"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	for _, m := range regexp.MustCompile(`\((\d+) answered in [0-9.]+s; (\d+) errors`).FindAllStringSubmatch(text, -1) {
+		if m[1] == "0" || m[2] != "0" {
+			t.Errorf("%s answered, %s errors; want some answered and no errors:\n%s", m[1], m[2], text)
+		}
+	}
+}
+
+func TestBenchRefusesUnknownSettings(t *testing.T) {
+	for _, args := range [][]string{{"--store", "redis"}, {"--store", "mongo"}, {"--limits", "some"}, {"--script", "x"}} {
+		var out, errs bytes.Buffer
+		err := run(t.Context(), append([]string{"bench"}, args...), nil, nil, &out, &errs)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("bench %v: %v, want an error naming %s", args, err, args[0])
+		}
+	}
+}
