@@ -16,6 +16,7 @@ import (
 	"paydesk/bot/telegramtest"
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store"
 	"paydesk/store/sqlite"
 )
 
@@ -42,12 +43,22 @@ type supportRig struct {
 	bot     *bot.Bot
 	now     time.Time
 	support int64
+	wrap    func(store.State) store.State // nil: the store as it is
+	opts    []bot.Option
 }
 
 // newSupportRig starts a bot whose support group is supportChat (0: none).
 func newSupportRig(t *testing.T, supportChatID int64) *supportRig {
 	t.Helper()
-	r := &supportRig{t: t, path: filepath.Join(t.TempDir(), "paydesk.db"), now: t0, support: supportChatID}
+	return newSupportRigFrom(&supportRig{t: t, support: supportChatID})
+}
+
+// newSupportRigFrom starts r with its wrap and options (support group:
+// supportChat unless set).
+func newSupportRigFrom(r *supportRig) *supportRig {
+	t := r.t
+	t.Helper()
+	r.path, r.now = filepath.Join(t.TempDir(), "paydesk.db"), t0
 	r.api = telegramtest.New(t, telegramtest.WithClock(func() time.Time { return r.now }))
 	r.api.SetMember(supportChat, eve, "left")
 	r.start()
@@ -91,7 +102,12 @@ func (r *supportRig) start() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.bot = bot.New(api, db, db, bundle, bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...))
+	var st store.State = db
+	if r.wrap != nil {
+		st = r.wrap(db)
+	}
+	opts := append([]bot.Option{bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...)}, r.opts...)
+	r.bot = bot.New(api, st, db, bundle, opts...)
 	r.t.Cleanup(func() { r.bot.Close(context.Background()) })
 }
 

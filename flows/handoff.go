@@ -96,6 +96,14 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	}
 	c.Leave()
 	if !created {
+		// The ticket's topic and card are owed again, once per ticket: a
+		// handoff whose commit was lost (the ticket is stored before it)
+		// still gets them when the update is handled again.
+		if t.TopicID == 0 {
+			if err := openingRelay(c, t); err != nil {
+				return store.Ticket{}, false, err
+			}
+		}
 		c.Show(queueScreen(c, M("support.already_open", "Ticket", TicketNo(t))))
 		return t, false, nil
 	}
@@ -115,9 +123,27 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	if err != nil {
 		return store.Ticket{}, false, err
 	}
-	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name})
+	key := cardKey(t)
+	if reopened {
+		key = "" // the topic has its first card; this one is the reopening's
+	}
+	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name, Key: key})
 	c.Show(queueScreen(c, first))
 	return t, true, nil
+}
+
+// cardKey keys the first case card of a ticket.
+func cardKey(t store.Ticket) string { return "card:" + TicketNo(t) }
+
+// openingRelay owes a ticket's topic and first card, keyed, so they are
+// made once however many updates owe them.
+func openingRelay(c *Conv, t store.Ticket) error {
+	name, card, err := c.e.TopicOpening(c.ctx, t)
+	if err != nil {
+		return err
+	}
+	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name, Key: cardKey(t)})
+	return nil
 }
 
 // reopenForHandoff reopens the customer's ticket about subject if an agent

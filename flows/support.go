@@ -84,6 +84,10 @@ type Relay struct {
 	Ticket    store.Ticket
 	Note      []Msg
 	TopicName Msg // rendered with TopicTitle in the agents' language
+	// Key, when set, makes the relay once-only, as Reply.Key does: what an
+	// effect owes the topic, owed each time the flow sees the effect (the
+	// case card of a ticket, the note of its rating).
+	Key string
 }
 
 // relay queues a relay for the support group.
@@ -113,6 +117,13 @@ func supportIntercept(c *Conv) (bool, error) {
 // inTicket handles an event of a chat whose ticket is open.
 func inTicket(c *Conv, t store.Ticket) error {
 	ev := c.Event
+	if t.TopicID == 0 {
+		// The topic is not made yet, or the handoff's commit was lost:
+		// owed again, keyed, it is made once and comes first.
+		if err := openingRelay(c, t); err != nil {
+			return err
+		}
+	}
 	if ev.Kind == EventAction {
 		a, err := c.e.signer.verify(ev.ChatID, ev.Data)
 		switch {
@@ -228,7 +239,10 @@ func rate(c *Conv, a Action) error {
 	} else if err != nil {
 		return err
 	}
-	c.note(t, M("support.agent.rated", "Ticket", TicketNo(t), "Rating", fmt.Sprint(n)))
+	// One note per closing, however often the customer taps: the rating
+	// stored is the last tap's.
+	c.relay(Relay{Kind: RelayNote, Ticket: t, Key: fmt.Sprintf("rated:%d:%d", t.ID, t.ClosedAt.Unix()),
+		Note: []Msg{M("support.agent.rated", "Ticket", TicketNo(t), "Rating", fmt.Sprint(n))}})
 	c.Show(Screen{Body: []Msg{M("support.rate_thanks")}, Inline: [][]Button{MenuRow(c)}, Replace: true})
 	return nil
 }

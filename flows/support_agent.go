@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,6 +30,11 @@ type AgentEvent struct {
 	Command  string // lower-case without the slash; "" for a message to the customer
 	Args     string
 	ReplyTo  *Agent // the author of the message this one replies to; nil if none
+	// Named is the member an "/assign @username" names, when the adapter
+	// knows them (they have written in the group); nil otherwise.
+	Named *Agent
+	// Edited: the agent edited a message they wrote before.
+	Edited bool
 }
 
 // cannedReplies are the keys of the canned replies, support.canned.<key>
@@ -82,6 +88,9 @@ func (e *Engine) Agent(ctx context.Context, ev AgentEvent) (Outcome, error) {
 	a := &agentConv{
 		Conv: &Conv{ctx: ctx, e: e, Now: e.now(), Event: Event{ChatID: t.ChatID, UserID: t.ChatID}, Lang: lang},
 		ev:   ev, t: t, lang: lang,
+	}
+	if ev.Edited {
+		return a.out, nil // see RelayEditToCustomer
 	}
 	if !ev.From.Member {
 		e.log.Warn("refused agent command", "user", ev.From.UserID, "ticket", t.ID, "command", ev.Command)
@@ -155,10 +164,21 @@ func handBack(a *agentConv) error {
 	a.note(a.t, M("support.agent.handed_back", "Ticket", TicketNo(a.t), "Agent", a.ev.From.Name, "Flow", M(flowTitle[action])))
 	a.relay(Relay{Kind: RelayTopicClosed, Ticket: a.t})
 	a.Send(a.t.ChatID, a.lang, Screen{Body: []Msg{M("support.handed_back", "Ticket", TicketNo(a.t))}, RemoveReply: true})
-	out, err := a.e.Handle(a.ctx, Event{
-		Kind: EventAction, ChatID: a.t.ChatID, UserID: a.t.ChatID, LanguageCode: a.lang,
-		Data: a.e.signer.sign(a.t.ChatID, action),
-	})
+	// The ticket is closed already: if the customer's own message saved
+	// the chat in between, the flow's screen is built again on the chat as
+	// it is now rather than lost.
+	var out Outcome
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		out, err = a.e.Handle(a.ctx, Event{
+			Kind: EventAction, ChatID: a.t.ChatID, UserID: a.t.ChatID, LanguageCode: a.lang,
+			Data: a.e.signer.sign(a.t.ChatID, action),
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			break
+		}
+		a.e.log.Info("handback met the customer's own message; again", "ticket", a.t.ID, "attempt", attempt+1)
+	}
 	if err != nil {
 		return fmt.Errorf("hand ticket %d back to %s: %w", a.t.ID, action, err)
 	}
@@ -180,8 +200,14 @@ func assign(a *agentConv) error {
 			return nil
 		}
 		to = store.Assignee{UserID: a.ev.ReplyTo.UserID, Name: a.ev.ReplyTo.Name}
+	case strings.HasPrefix(arg, "@") && len(arg) > 1 && !strings.ContainsAny(arg, " \n") && a.ev.Named != nil:
+		if !a.ev.Named.Member {
+			a.note(a.t, M("support.agent.assign_not_member", "Agent", a.ev.Named.Name))
+			return nil
+		}
+		to = store.Assignee{UserID: a.ev.Named.UserID, Name: a.ev.Named.Name}
 	case strings.HasPrefix(arg, "@") && len(arg) > 1 && !strings.ContainsAny(arg, " \n"):
-		to = store.Assignee{Name: arg} // Telegram tells bots no id for a username
+		to = store.Assignee{Name: arg} // not seen in the group yet: known by name only
 	case arg != "":
 		a.note(a.t, M("support.agent.assign_usage"))
 		return nil

@@ -206,11 +206,14 @@ type Ticket struct {
 	Subject    string // e.g. "withdrawal:42", "support"
 	Reason     string // why the bot handed off (message ID or code)
 	Status     TicketStatus
-	TopicID    int64 // forum topic in the support group; 0 if none
-	Language   string
-	CreatedAt  time.Time
-	ClosedAt   time.Time
-	Rating     int // 1..5 after closing; 0 if not rated
+	TopicID    int64 // forum topic in the support group TopicChat; 0 if none
+	// TopicChat is the support group (supergroup id) the topic is in; 0
+	// for a topic recorded before groups were stored (the one group then).
+	TopicChat int64
+	Language  string
+	CreatedAt time.Time
+	ClosedAt  time.Time
+	Rating    int // 1..5 after closing; 0 if not rated
 }
 
 // Session is the per-chat conversation state. Flows keep only small step data

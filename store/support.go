@@ -36,12 +36,13 @@ type Exchange struct {
 // ticket's forum topic, who has it, how it ended and how it was rated, and
 // the last exchanges of each chat.
 type Support interface {
-	// SetTicketTopic records the forum topic of a ticket that has none and
-	// returns the ticket's topic: topicID, or the one another replica
-	// recorded first.
-	SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error)
-	// TicketByTopic finds the ticket of a forum topic.
-	TicketByTopic(ctx context.Context, topicID int64) (Ticket, error)
+	// SetTicketTopic records the forum topic (topicID in support group
+	// chatID) of a ticket that has none and returns the ticket's topic:
+	// this one, or the one another replica recorded first. Topic ids are
+	// per group: two groups both have a topic 2.
+	SetTicketTopic(ctx context.Context, id, chatID, topicID int64) (topicChat, topic int64, err error)
+	// TicketByTopic finds the ticket of a forum topic of a support group.
+	TicketByTopic(ctx context.Context, chatID, topicID int64) (Ticket, error)
 	// CloseTicketBy closes an open ticket at time at, recording who closed
 	// it; a closed or missing ticket is ErrNotFound.
 	CloseTicketBy(ctx context.Context, id int64, at time.Time, by TicketCloser) error

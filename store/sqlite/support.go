@@ -12,31 +12,31 @@ import (
 
 // SetTicketTopic records a ticket's forum topic unless it has one already,
 // and returns the topic the ticket ends up with.
-func (db *DB) SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error) {
-	var got int64
+func (db *DB) SetTicketTopic(ctx context.Context, id, chatID, topicID int64) (int64, int64, error) {
+	var gotChat, got int64
 	err := db.write(ctx, func(tx querier) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET topic_id = ? WHERE id = ? AND topic_id = 0`, topicID, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET topic_id = ?, topic_chat = ? WHERE id = ? AND topic_id = 0`, topicID, chatID, id); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT topic_id FROM tickets WHERE id = ?`, id).Scan(&got)
+		return tx.QueryRowContext(ctx, `SELECT topic_chat, topic_id FROM tickets WHERE id = ?`, id).Scan(&gotChat, &got)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return 0, fmt.Errorf("set topic %d of ticket %d: %w", topicID, id, err)
+		return 0, 0, fmt.Errorf("set topic %d/%d of ticket %d: %w", chatID, topicID, id, err)
 	}
-	return got, nil
+	return gotChat, got, nil
 }
 
-// TicketByTopic finds the ticket of a forum topic.
-func (db *DB) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, error) {
+// TicketByTopic finds the ticket of a forum topic of a support group.
+func (db *DB) TicketByTopic(ctx context.Context, chatID, topicID int64) (store.Ticket, error) {
 	if topicID == 0 {
 		return store.Ticket{}, fmt.Errorf("ticket of topic 0: %w", store.ErrNotFound)
 	}
-	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE topic_id = ?`, topicID)
+	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE topic_chat = ? AND topic_id = ?`, chatID, topicID)
 	if err != nil {
-		return t, fmt.Errorf("ticket of topic %d: %w", topicID, err)
+		return t, fmt.Errorf("ticket of topic %d/%d: %w", chatID, topicID, err)
 	}
 	return t, nil
 }

@@ -68,6 +68,7 @@ func RunState(t *testing.T, open func(t *testing.T) store.State) {
 	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, o(t)) })
 	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, o(t)) })
 	t.Run("CommitUpdateExchanges", func(t *testing.T) { testCommitUpdateExchanges(t, o(t)) })
+	t.Run("CommitUpdateRelays", func(t *testing.T) { testCommitUpdateRelays(t, o(t)) })
 }
 
 // RunLedger runs the Ledger suite. open must return a new, empty ledger on

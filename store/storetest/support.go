@@ -17,25 +17,40 @@ func testSupportTopics(t *testing.T, s store.State) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TicketByTopic(ctx, 77); !errors.Is(err, store.ErrNotFound) {
+	const group, other = int64(-100111), int64(-100222)
+	if _, err := s.TicketByTopic(ctx, group, 77); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown topic: %v", err)
 	}
-	got, err := s.SetTicketTopic(ctx, tk.ID, 77)
-	if err != nil || got != 77 {
-		t.Fatalf("SetTicketTopic: %d %v", got, err)
+	chat, got, err := s.SetTicketTopic(ctx, tk.ID, group, 77)
+	if err != nil || got != 77 || chat != group {
+		t.Fatalf("SetTicketTopic: %d/%d %v", chat, got, err)
 	}
 	// A second replica that created its own topic learns the first one's.
-	if got, err := s.SetTicketTopic(ctx, tk.ID, 78); err != nil || got != 77 {
-		t.Fatalf("second SetTicketTopic: %d %v, want 77 kept", got, err)
+	if chat, got, err := s.SetTicketTopic(ctx, tk.ID, other, 78); err != nil || got != 77 || chat != group {
+		t.Fatalf("second SetTicketTopic: %d/%d %v, want %d/77 kept", chat, got, err, group)
 	}
-	byTopic, err := s.TicketByTopic(ctx, 77)
-	if err != nil || byTopic.ID != tk.ID || byTopic.TopicID != 77 {
+	byTopic, err := s.TicketByTopic(ctx, group, 77)
+	if err != nil || byTopic.ID != tk.ID || byTopic.TopicID != 77 || byTopic.TopicChat != group {
 		t.Fatalf("TicketByTopic: %+v %v", byTopic, err)
 	}
-	if _, err := s.SetTicketTopic(ctx, 999999, 79); !errors.Is(err, store.ErrNotFound) {
+	// Topic ids are per group: topic 77 of another group is another ticket's.
+	if _, err := s.TicketByTopic(ctx, other, 77); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("topic 77 of another group: %v, want not found", err)
+	}
+	tk2, _, err := s.OpenTicket(ctx, newTicket(2, 102, "support"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SetTicketTopic(ctx, tk2.ID, other, 77); err != nil {
+		t.Fatalf("topic 77 in another group: %v", err)
+	}
+	if by, err := s.TicketByTopic(ctx, other, 77); err != nil || by.ID != tk2.ID {
+		t.Fatalf("TicketByTopic(other, 77): %+v %v, want ticket %d", by, err, tk2.ID)
+	}
+	if _, _, err := s.SetTicketTopic(ctx, 999999, group, 79); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("topic of a missing ticket: %v", err)
 	}
-	if _, err := s.TicketByTopic(ctx, 0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.TicketByTopic(ctx, group, 0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("topic 0 names no ticket: %v", err)
 	}
 }
@@ -48,7 +63,7 @@ func testSupportLifecycle(t *testing.T, s store.State) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetTicketTopic(ctx, tk.ID, 55); err != nil {
+	if _, _, err := s.SetTicketTopic(ctx, tk.ID, -100111, 55); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.LastClosedTicketOfChat(ctx, 101); !errors.Is(err, store.ErrNotFound) {
