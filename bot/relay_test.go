@@ -7,6 +7,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/go-telegram/bot/models"
+
+	"paydesk/bot"
 	"paydesk/bot/telegramtest"
 	"paydesk/store"
 )
@@ -104,4 +107,62 @@ func TestTenRatingTapsPostOneNote(t *testing.T) {
 	if tk, _ := r.db.Ticket(context.Background(), 1); tk.Rating != 5 {
 		t.Errorf("rating %d stored, want the last tap's 5", tk.Rating)
 	}
+}
+
+// agentIn is a message of a member of a support group in a topic.
+func agentIn(group, user, topic int64, text string) models.Update {
+	u := agentMsg(user, topic, text)
+	u.Message.Chat.ID = group
+	return u
+}
+
+// TestTicketsGoToTheirLanguagesGroup: with a group per language, each
+// ticket's topic is in its customer's language's group, and agents of one
+// group act only on their own group's tickets, though both groups have a
+// topic 2.
+func TestTicketsGoToTheirLanguagesGroup(t *testing.T) {
+	const ruGroup, csGroup, restGroup = int64(-1001000000001), int64(-1001000000002), int64(-1001000000003)
+	r := newSupportRigFrom(&supportRig{t: t, opts: []bot.Option{
+		bot.WithSupportGroups(map[string]int64{"ru": ruGroup, "cs": csGroup, "*": restGroup}, "en")}})
+	chats := []struct {
+		chat  int64
+		lang  string
+		phone string
+		group int64
+	}{{7101, "ru", "+77010000001", ruGroup}, {7102, "cs", "+420601000001", csGroup}, {7103, "en", "+447700900001", restGroup}}
+	for i, c := range chats {
+		r.handle(withLang(telegramtest.ContactUpdate(c.chat, c.chat, c.chat, c.phone), c.lang))
+		calls := r.from(telegramtest.CommandUpdate(c.chat, c.chat, c.lang, "/support"))
+		topic := want(t, calls, "createForumTopic", 1)[0]
+		if topic.ChatID() != c.group {
+			t.Errorf("ticket of a %s customer: topic in %d, want %d", c.lang, topic.ChatID(), c.group)
+		}
+		if tk, _ := r.db.Ticket(context.Background(), int64(i+1)); tk.TopicChat != c.group || tk.TopicID != firstTopic {
+			t.Errorf("ticket %d stored with topic %d/%d", i+1, tk.TopicChat, tk.TopicID)
+		}
+	}
+	// Topic 2 of the Czech group is the Czech customer's ticket, not the
+	// Russian one's (topic 2 of the Russian group).
+	calls := r.from(agentIn(csGroup, anna, firstTopic, "Dobrý den"))
+	if cp := want(t, calls, "copyMessage", 1)[0]; cp.ChatID() != 7102 || param(cp, "from_chat_id") != csGroup {
+		t.Fatalf("answer in the Czech group copied to %d from %d", cp.ChatID(), param(cp, "from_chat_id"))
+	}
+	want(t, r.from(agentIn(csGroup, anna, firstTopic, "/close")), "closeForumTopic", 1)
+	if tk, _ := r.db.Ticket(context.Background(), 1); tk.Status != store.TicketOpen {
+		t.Fatalf("closing in the Czech group closed the Russian ticket")
+	}
+	if tk, _ := r.db.Ticket(context.Background(), 2); tk.Status != store.TicketClosed {
+		t.Fatalf("the Czech ticket is %s after /close in its topic", tk.Status)
+	}
+	// Membership is asked of the group the agent wrote in.
+	for _, c := range r.api.CallsTo("getChatMember") {
+		if c.ChatID() != csGroup {
+			t.Errorf("membership asked of %d for an agent of the Czech group", c.ChatID())
+		}
+	}
+}
+
+func withLang(u models.Update, lang string) models.Update {
+	u.Message.From.LanguageCode = lang
+	return u
 }

@@ -82,15 +82,15 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("telegram client: %w", err)
 	}
 	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log),
-		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
+		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
 			flows.WithLimits(m.Config.Limits),
 		}, m.Config.Support.engineOptions()...)...),
 		bot.WithOptions(m.BotOptions...))
-	if m.Config.Support.ChatID == 0 {
-		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
+	if !m.Config.Support.configured() {
+		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID and PAYDESK_SUPPORT_GROUPS are not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}
 	m.bot = b
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
