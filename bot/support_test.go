@@ -45,6 +45,7 @@ type supportRig struct {
 	support int64
 	wrap    func(store.State) store.State // nil: the store as it is
 	opts    []bot.Option
+	apiOpts []telegramtest.Option // after the rig's clock, so they may replace it
 }
 
 // newSupportRig starts a bot whose support group is supportChat (0: none).
@@ -59,7 +60,7 @@ func newSupportRigFrom(r *supportRig) *supportRig {
 	t := r.t
 	t.Helper()
 	r.path, r.now = filepath.Join(t.TempDir(), "paydesk.db"), t0
-	r.api = telegramtest.New(t, telegramtest.WithClock(func() time.Time { return r.now }))
+	r.api = telegramtest.New(t, append([]telegramtest.Option{telegramtest.WithClock(func() time.Time { return r.now })}, r.apiOpts...)...)
 	r.api.SetMember(supportChat, eve, "left")
 	r.start()
 	if err := r.db.SeedDemo(context.Background(), t0); err != nil {
