@@ -101,6 +101,18 @@ func WithOptions(opts ...Option) Option {
 	}
 }
 
+// WithLease sets how long the deliveries a commit owes stay with this
+// process before the resend loop (here after a restart, or on another
+// replica) takes them as left behind (default a minute). A support
+// group's deliveries get the time their group's queue needs on top.
+func WithLease(d time.Duration) Option {
+	return func(b *Bot) {
+		if d > 0 {
+			b.lease = d
+		}
+	}
+}
+
 // WithRetry sets the outbox's retry policy (default DefaultRetry).
 func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 

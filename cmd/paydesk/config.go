@@ -30,6 +30,10 @@ type Config struct {
 
 	Workers int           // PAYDESK_WORKERS: updates handled at once (different chats)
 	Tick    time.Duration // PAYDESK_TICK: how often periodic jobs run; 0 turns them off
+	// Lease is PAYDESK_DELIVERY_LEASE: how long the process that committed
+	// a reply or relay keeps it before it counts as left behind (a crash)
+	// and is resent, by this process after a restart or by another replica.
+	Lease time.Duration
 
 	Limits  flows.Limits  // PAYDESK_TIERS, PAYDESK_PROVIDERS: withdrawal limits over the ledger's
 	Support SupportConfig // PAYDESK_SUPPORT_*: the support group and its hours
@@ -56,6 +60,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		WebhookConns:  40,
 		Workers:       16,
 		Tick:          time.Minute,
+		Lease:         time.Minute,
 	}
 	var errs []error
 	if v := getenv("PAYDESK_DEMO"); v != "" {
@@ -68,6 +73,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	errs = append(errs,
 		duration(getenv, "PAYDESK_SESSION_TTL", "24h", false, &c.SessionTTL),
 		duration(getenv, "PAYDESK_TICK", "1m (0 turns periodic jobs off)", true, &c.Tick),
+		duration(getenv, "PAYDESK_DELIVERY_LEASE", "1m", false, &c.Lease),
 		count(getenv, "PAYDESK_WORKERS", 1, 1024, &c.Workers),
 		count(getenv, "PAYDESK_WEBHOOK_MAX_CONNECTIONS", 1, 100, &c.WebhookConns),
 	)

@@ -83,6 +83,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log),
 		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
+		bot.WithLease(m.Config.Lease),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
@@ -97,7 +98,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopBackground = stop
-	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
+	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick, Resend: resendEvery(m.Config.Lease)}) })
 
 	mode := "polling"
 	if m.Config.WebhookURL != "" {
@@ -119,6 +120,15 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Log.Info("paydesk serving", "mode", mode, "listen", m.Addr(), "db", m.Config.DB, "workers", m.Config.Workers)
 	return nil
+}
+
+// resendEvery is how often to look for deliveries left behind: often
+// enough that one whose lease ran out waits at most half a lease more.
+func resendEvery(lease time.Duration) time.Duration {
+	if lease <= 0 {
+		return 10 * time.Second // the bot's default lease
+	}
+	return min(10*time.Second, max(lease/2, 100*time.Millisecond))
 }
 
 func (m *Main) startPolling(ctx context.Context) {
