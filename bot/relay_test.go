@@ -3,9 +3,12 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
@@ -165,4 +168,78 @@ func TestTicketsGoToTheirLanguagesGroup(t *testing.T) {
 func withLang(u models.Update, lang string) models.Update {
 	u.Message.From.LanguageCode = lang
 	return u
+}
+
+// TestTwoReplicasOneTopicPerTicket: two bots on one SQLite file, every
+// update delivered to both at once (a webhook retried onto the other
+// replica), as customers hand off and write: one topic per ticket, one
+// case card, each message copied once.
+func TestTwoReplicasOneTopicPerTicket(t *testing.T) {
+	opts := []bot.Option{bot.WithRetry(bot.Retry{Attempts: 8, Base: 10 * time.Millisecond, Max: 50 * time.Millisecond})}
+	// The flows' clock is the bot's here: a ticket's age says whether its
+	// topic is still owed by the replica that opened it.
+	a := newSupportRigFrom(&supportRig{t: t, support: supportChat, opts: opts, now: time.Now()})
+	b := &supportRig{t: t, support: supportChat, opts: opts, api: a.api, path: a.path, now: a.now}
+	b.start()
+	var id atomic.Int64
+	both := func(u models.Update) {
+		t.Helper()
+		u.ID = id.Add(1) + 1000
+		a.api.PushUpdate(u)
+		var wg sync.WaitGroup
+		for _, r := range []*supportRig{a, b} {
+			wg.Go(func() {
+				for range 3 { // an error means Telegram delivers it again
+					if r.bot.HandleUpdate(context.Background(), &u) == nil {
+						return
+					}
+				}
+				t.Errorf("update %d not handled in three deliveries", u.ID)
+			})
+		}
+		wg.Wait()
+	}
+	const customers, messages = 6, 4
+	copies := map[int]int{} // message id -> copies that reached the group
+	var msgIDs []int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range customers {
+		chat := int64(7300 + i)
+		wg.Go(func() {
+			both(withLang(telegramtest.ContactUpdate(chat, chat, chat, "+77010000001"), "ru"))
+			both(telegramtest.CommandUpdate(chat, chat, "ru", fmt.Sprintf("/escalate support %d", i+1)))
+			for j := range messages {
+				u := telegramtest.TextUpdate(chat, chat, "ru", fmt.Sprintf("c%d m%d", i, j))
+				mu.Lock()
+				msgIDs = append(msgIDs, u.Message.ID)
+				mu.Unlock()
+				both(u)
+			}
+		})
+	}
+	wg.Wait()
+	a.bot.WaitSent()
+	b.bot.WaitSent()
+	if n := len(a.api.CallsTo("createForumTopic")); n != customers {
+		t.Errorf("%d topics for %d tickets", n, customers)
+	}
+	cards := 0
+	for _, c := range a.api.Calls() {
+		switch {
+		case c.Status != 200 || c.ChatID() != supportChat:
+		case c.Method == "copyMessage":
+			copies[int(param(c, "message_id"))]++
+		case c.Method == "sendMessage" && strings.Contains(c.Text(), "<b>Ticket #"):
+			cards++
+		}
+	}
+	if cards != customers {
+		t.Errorf("%d case cards for %d tickets: %s", cards, customers, describe(a.api.Calls()))
+	}
+	for _, m := range msgIDs {
+		if copies[m] != 1 {
+			t.Errorf("message %d copied %d times, want once", m, copies[m])
+		}
+	}
 }

@@ -59,7 +59,10 @@ func newSupportRig(t *testing.T, supportChatID int64) *supportRig {
 func newSupportRigFrom(r *supportRig) *supportRig {
 	t := r.t
 	t.Helper()
-	r.path, r.now = filepath.Join(t.TempDir(), "paydesk.db"), t0
+	r.path = filepath.Join(t.TempDir(), "paydesk.db")
+	if r.now.IsZero() {
+		r.now = t0
+	}
 	r.api = telegramtest.New(t, append([]telegramtest.Option{telegramtest.WithClock(func() time.Time { return r.now })}, r.apiOpts...)...)
 	r.api.SetMember(supportChat, eve, "left")
 	r.start()
