@@ -48,17 +48,26 @@ func (b *Bot) ticketOfTopic(ctx context.Context, group int64, topic int) (store.
 // another group's tickets: agents act only on their own group's. An error
 // means the update may be delivered again.
 func (b *Bot) handleAgent(ctx context.Context, m *models.Message) ([]store.Delivery, error) {
-	if m.From == nil || m.From.IsBot || !m.IsTopicMessage || m.MessageThreadID == 0 || isServiceMessage(m) {
+	if m.From == nil || m.From.IsBot || isServiceMessage(m) {
 		return nil, nil
 	}
 	group := m.Chat.ID
 	b.sawAgent(group, m.From)
-	t, err := b.ticketOfTopic(ctx, group, m.MessageThreadID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+	var t store.Ticket
+	var err error
+	if m.IsTopicMessage && m.MessageThreadID != 0 {
+		t, err = b.ticketOfTopic(ctx, group, m.MessageThreadID)
+	} else {
+		err = store.ErrNotFound // the General topic
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("agent message %d: %w", m.ID, err)
+	}
+	if cmd, _ := splitCommand(m.Text); strings.HasPrefix(m.Text, "/") && cmd == "queue" && m.EditDate == 0 {
+		return b.queue(ctx, group, m.From, t.ID)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("agent message %d: %w", m.ID, err)
+		return nil, nil // not a ticket's topic: left alone
 	}
 	ev := flows.AgentEvent{TicketID: t.ID, From: b.agentOf(ctx, group, m.From), Edited: m.EditDate != 0}
 	if strings.HasPrefix(m.Text, "/") {
@@ -83,6 +92,22 @@ func (b *Bot) handleAgent(ctx context.Context, m *models.Message) ([]store.Deliv
 		list[i].TicketID = t.ID // a reply the customer blocked is reported in the topic
 	}
 	return append(list, b.renderRelays(source{chat: group, msgID: m.ID}, out.Relays)...), nil
+}
+
+// queue answers /queue in a support group with the group's open tickets,
+// in the topic it was asked in (ticket 0: the General topic). Only members
+// are answered.
+func (b *Bot) queue(ctx context.Context, group int64, from *models.User, ticket int64) ([]store.Delivery, error) {
+	if !b.agentOf(ctx, group, from).Member {
+		return nil, nil
+	}
+	body, err := b.engine.Queue(ctx, func(t store.Ticket) bool { return b.support.groupOf(t) == group })
+	if err != nil {
+		return nil, err
+	}
+	loc := b.locales.For(b.support.lang)
+	return []store.Delivery{{ChatID: group, Method: store.DeliverySend, TicketID: ticket,
+		Text: fitText(text(loc, flows.Screen{Body: body}))}}, nil
 }
 
 // memberTTL is how long a membership check is trusted: removing someone

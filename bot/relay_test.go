@@ -243,3 +243,56 @@ func TestTwoReplicasOneTopicPerTicket(t *testing.T) {
 		}
 	}
 }
+
+// TestQueueListsTheGroupsOpenTickets: /queue in a group's General topic
+// lists that group's open tickets with age, language, who has it and how
+// long the customer has waited; an answer in the topic ends the wait.
+func TestQueueListsTheGroupsOpenTickets(t *testing.T) {
+	const ruGroup, csGroup = int64(-1001000000001), int64(-1001000000002)
+	r := newSupportRigFrom(&supportRig{t: t, opts: []bot.Option{
+		bot.WithSupportGroups(map[string]int64{"ru": ruGroup, "*": csGroup}, "en")}})
+	for _, c := range []struct {
+		chat        int64
+		lang, phone string
+	}{{7101, "ru", "+77010000001"}, {7102, "cs", "+420601000001"}} {
+		r.handle(withLang(telegramtest.ContactUpdate(c.chat, c.chat, c.chat, c.phone), c.lang))
+		r.handle(telegramtest.CommandUpdate(c.chat, c.chat, c.lang, "/support"))
+	}
+	r.now = r.now.Add(20 * time.Minute)
+	r.handle(telegramtest.TextUpdate(7101, 7101, "ru", "алло?"))
+	r.now = r.now.Add(5 * time.Minute)
+	general := agentIn(ruGroup, anna, 0, "/queue")
+	general.Message.IsTopicMessage = false
+	q := sentTo(t, r.from(general), ruGroup)
+	if thread(q) != 0 {
+		t.Errorf("the queue went to thread %d, want the General topic", thread(q))
+	}
+	contains(t, q, "1 open ticket", "#1 · RU · General question · open for 25 minutes · nobody has it · the customer has waited 5 minutes")
+	if strings.Contains(q.Text(), "#2") {
+		t.Errorf("the Russian group's queue lists the Czech group's ticket:\n%s", q.Text())
+	}
+	r.handle(agentIn(ruGroup, anna, firstTopic, "Слушаю вас"))
+	r.handle(agentIn(ruGroup, anna, firstTopic, "/assign"))
+	contains(t, sentTo(t, r.from(general), ruGroup), "#1 · RU · General question · open for 25 minutes · @anna · answered")
+}
+
+// TestSecondChatIsToldWhereTheTicketIs: the customer's other chat asking
+// for support while the first chat's ticket is open is told the ticket is
+// in the other chat, not that support will answer here; nothing of it is
+// relayed.
+func TestSecondChatIsToldWhereTheTicketIs(t *testing.T) {
+	r := newSupportRig(t, supportChat)
+	r.handOff()
+	const other = int64(7009)
+	r.handle(withLang(telegramtest.ContactUpdate(other, other, other, "+77010000001"), "ru"))
+	calls := r.from(telegramtest.CommandUpdate(other, other, "ru", "/support"))
+	contains(t, sentTo(t, calls, other), "Обращение № 1 уже открыто в другом вашем чате")
+	want(t, calls, "createForumTopic", 0)
+	for _, c := range calls {
+		if c.ChatID() == supportChat {
+			t.Errorf("the other chat's request reached the group: %s %s", c.Method, c.Text())
+		}
+	}
+	calls = r.from(telegramtest.TextUpdate(other, other, "ru", "алло"))
+	want(t, calls, "copyMessage", 0)
+}

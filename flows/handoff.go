@@ -95,6 +95,12 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 		}
 	}
 	c.Leave()
+	if !created && t.ChatID != c.Event.ChatID {
+		// The customer's other chat has the ticket: the agents answer
+		// there, so this chat is told where, not that they answer here.
+		c.Show(withMenu(c, Text("support.scale.other_chat", "Ticket", TicketNo(t))))
+		return t, false, nil
+	}
 	if !created {
 		// The ticket's topic and card are owed again, once per ticket: a
 		// handoff whose commit was lost (the ticket is stored before it)
@@ -104,7 +110,7 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 				return store.Ticket{}, false, err
 			}
 		}
-		c.Show(queueScreen(c, M("support.already_open", "Ticket", TicketNo(t))))
+		c.Show(queueScreen(c, t, M("support.already_open", "Ticket", TicketNo(t))))
 		return t, false, nil
 	}
 	c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason, "reopened", reopened)
@@ -128,7 +134,7 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 		key = "" // the topic has its first card; this one is the reopening's
 	}
 	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name, Key: key})
-	c.Show(queueScreen(c, first))
+	c.Show(queueScreen(c, t, first))
 	return t, true, nil
 }
 

@@ -120,6 +120,7 @@ func (a *agentConv) open(closedNote string) bool {
 func relayToCustomer(a *agentConv) error {
 	if a.open("support.agent.closed_not_sent") {
 		a.relay(Relay{Kind: RelayToCustomer, Ticket: a.t})
+		a.e.activity(a.ctx, a.t, a.Now, false)
 	}
 	return nil
 }
@@ -252,6 +253,7 @@ func canned(a *agentConv) error {
 		return nil
 	}
 	a.Send(a.t.ChatID, a.lang, Text("support.canned."+key))
+	a.e.activity(a.ctx, a.t, a.Now, false)
 	a.note(a.t, M("support.agent.canned_sent", "Key", key, "Agent", a.ev.From.Name, "Lang", M("lang."+a.lang)))
 	return nil
 }
@@ -271,4 +273,46 @@ func postCard(a *agentConv) error {
 	}
 	a.relay(Relay{Kind: RelayNote, Ticket: a.t, Note: card})
 	return nil
+}
+
+// Queue is what /queue shows a support group: its open tickets (those
+// mine accepts), oldest first, each with its age, language, who has it and
+// how long the customer has waited for an answer.
+func (e *Engine) Queue(ctx context.Context, mine func(store.Ticket) bool) ([]Msg, error) {
+	all, err := e.state.OpenTickets(ctx, queueMax)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	now := e.now()
+	var lines []Msg
+	for _, t := range all {
+		if !mine(t) {
+			continue
+		}
+		a, err := e.state.TicketAssignee(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		var agent any = M("support.scale.queue_nobody")
+		if a.Name != "" {
+			agent = a.Name
+		}
+		waiting := M("support.scale.queue_answered")
+		if since := t.LastCustomerAt; !since.IsZero() && since.After(t.LastAgentAt) || t.LastAgentAt.IsZero() {
+			if since.IsZero() {
+				since = t.CreatedAt
+			}
+			waiting = M("support.scale.queue_waiting", "Wait", durationMsg(now.Sub(since)))
+		}
+		lines = append(lines, M("support.scale.queue_line", "Ticket", TicketNo(t), "Lang", strings.ToUpper(cmpOr(t.Language, "?")),
+			"Subject", subjectName(t.Subject), "Age", durationMsg(now.Sub(t.CreatedAt)), "Agent", agent, "Waiting", waiting))
+	}
+	if len(lines) == 0 {
+		return []Msg{M("support.scale.queue_empty")}, nil
+	}
+	out := M("support.scale.queue_title").N(len(lines))
+	for _, l := range lines {
+		out = M("support.card.line_join", "A", out, "B", l)
+	}
+	return []Msg{out}, nil
 }

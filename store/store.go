@@ -214,6 +214,11 @@ type Ticket struct {
 	CreatedAt time.Time
 	ClosedAt  time.Time
 	Rating    int // 1..5 after closing; 0 if not rated
+	// LastCustomerAt and LastAgentAt are when the customer last wrote to
+	// the agents and when an agent last answered (TicketActivity): the
+	// customer waits while the first is the later one. Zero: never.
+	LastCustomerAt time.Time
+	LastAgentAt    time.Time
 }
 
 // Session is the per-chat conversation state. Flows keep only small step data

@@ -59,6 +59,13 @@ type Support interface {
 	// RateTicket stores the customer's rating (1..5) of a closed ticket;
 	// ErrNotFound if the ticket is not closed.
 	RateTicket(ctx context.Context, id int64, rating int) error
+	// OpenTickets lists the open tickets, oldest first, at most limit
+	// (the support groups' /queue, the customer's place in it).
+	OpenTickets(ctx context.Context, limit int) ([]Ticket, error)
+	// TicketActivity records that the customer (byCustomer) or an agent
+	// wrote in the ticket at time at, keeping the later time; ErrNotFound
+	// for a missing ticket.
+	TicketActivity(ctx context.Context, id int64, at time.Time, byCustomer bool) error
 	// AssignTicket records who has the ticket.
 	AssignTicket(ctx context.Context, id int64, a Assignee) error
 	// TicketAssignee is who has the ticket; zero if nobody took it yet.

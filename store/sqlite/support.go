@@ -107,6 +107,26 @@ func (db *DB) RateTicket(ctx context.Context, id int64, rating int) error {
 	return affectedOne(res, err, "rate ticket %d", id)
 }
 
+// OpenTickets lists the open tickets, oldest first.
+func (db *DB) OpenTickets(ctx context.Context, limit int) ([]store.Ticket, error) {
+	list, err := queryAll(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets
+		WHERE status = 'open' ORDER BY created_at, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("open tickets: %w", err)
+	}
+	return list, nil
+}
+
+// TicketActivity records when the customer or an agent last wrote.
+func (db *DB) TicketActivity(ctx context.Context, id int64, at time.Time, byCustomer bool) error {
+	column := "last_agent_at"
+	if byCustomer {
+		column = "last_customer_at"
+	}
+	res, err := db.exec(ctx, `UPDATE tickets SET `+column+` = max(coalesce(`+column+`, 0), ?) WHERE id = ?`, at.UnixNano(), id)
+	return affectedOne(res, err, "activity of ticket %d", id)
+}
+
 // AssignTicket records who has the ticket.
 func (db *DB) AssignTicket(ctx context.Context, id int64, a store.Assignee) error {
 	res, err := db.exec(ctx, `UPDATE tickets SET assignee_id = ?, assignee_name = ? WHERE id = ?`, a.UserID, a.Name, id)

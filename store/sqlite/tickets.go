@@ -10,15 +10,16 @@ import (
 	"paydesk/store"
 )
 
-const ticketColumns = `id, coalesce(customer_id, 0), chat_id, subject, reason, status, topic_id, topic_chat, language, created_at, closed_at, rating`
+const ticketColumns = `id, coalesce(customer_id, 0), chat_id, subject, reason, status, topic_id, topic_chat, language, created_at, closed_at, rating, last_customer_at, last_agent_at`
 
 func scanTicket(row scanner) (store.Ticket, error) {
 	var (
-		t               store.Ticket
-		created, closed sql.NullInt64
+		t                                store.Ticket
+		created, closed, byCust, byAgent sql.NullInt64
 	)
-	err := row.Scan(&t.ID, &t.CustomerID, &t.ChatID, &t.Subject, &t.Reason, &t.Status, &t.TopicID, &t.TopicChat, &t.Language, &created, &closed, &t.Rating)
+	err := row.Scan(&t.ID, &t.CustomerID, &t.ChatID, &t.Subject, &t.Reason, &t.Status, &t.TopicID, &t.TopicChat, &t.Language, &created, &closed, &t.Rating, &byCust, &byAgent)
 	t.CreatedAt, t.ClosedAt = fromNanos(created), fromNanos(closed)
+	t.LastCustomerAt, t.LastAgentAt = fromNanos(byCust), fromNanos(byAgent)
 	return t, err
 }
 

@@ -224,3 +224,46 @@ func testCommitUpdateExchanges(t *testing.T, s store.State) {
 		t.Errorf("after a duplicate and a conflict chat 303 has %+v, want it unchanged", got)
 	}
 }
+
+// testSupportQueue: open tickets oldest first, closed ones left out, and
+// who wrote last.
+func testSupportQueue(t *testing.T, s store.State) {
+	ctx := t.Context()
+	var ids []int64
+	for i, subject := range []string{"support", "withdrawal:1", "transfer:2"} {
+		tk := newTicket(1, 101, subject)
+		tk.CreatedAt = ticketTime.Add(time.Duration(i) * time.Minute)
+		got, _, err := s.OpenTicket(ctx, tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, got.ID)
+	}
+	if err := s.CloseTicketBy(ctx, ids[1], ticketTime.Add(time.Hour), store.ClosedByAgent); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.OpenTickets(ctx, 10)
+	if err != nil || len(list) != 2 || list[0].ID != ids[0] || list[1].ID != ids[2] {
+		t.Fatalf("OpenTickets = %+v, %v; want tickets %d and %d", list, err, ids[0], ids[2])
+	}
+	if list, err := s.OpenTickets(ctx, 1); err != nil || len(list) != 1 || list[0].ID != ids[0] {
+		t.Fatalf("OpenTickets(limit 1) = %+v, %v", list, err)
+	}
+	at := ticketTime.Add(2 * time.Hour)
+	if err := s.TicketActivity(ctx, ids[0], at, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TicketActivity(ctx, ids[0], at.Add(-time.Minute), true); err != nil { // late and older: the newer is kept
+		t.Fatal(err)
+	}
+	if err := s.TicketActivity(ctx, ids[0], at.Add(time.Minute), false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Ticket(ctx, ids[0])
+	if err != nil || !got.LastCustomerAt.Equal(at) || !got.LastAgentAt.Equal(at.Add(time.Minute)) {
+		t.Fatalf("after activity: %+v %v", got, err)
+	}
+	if err := s.TicketActivity(ctx, 999999, at, true); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("activity of a missing ticket: %v", err)
+	}
+}

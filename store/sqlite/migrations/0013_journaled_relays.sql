@@ -7,6 +7,11 @@
 ALTER TABLE tickets ADD COLUMN topic_chat INTEGER NOT NULL DEFAULT 0;
 DROP INDEX tickets_by_topic;
 CREATE UNIQUE INDEX tickets_by_topic ON tickets (topic_chat, topic_id) WHERE topic_id <> 0;
+-- When the customer last wrote to the agents and an agent last answered
+-- (nanoseconds; NULL: never): /queue shows who is waiting, and how long.
+ALTER TABLE tickets ADD COLUMN last_customer_at INTEGER;
+ALTER TABLE tickets ADD COLUMN last_agent_at INTEGER;
+CREATE INDEX tickets_open_by_age ON tickets (created_at, id) WHERE status = 'open';
 
 -- Deliveries now carry relays too: copies (from_chat_id, message_id),
 -- topic creation and marks, posts into a ticket's topic (ticket_id: the
