@@ -91,7 +91,7 @@ func (b *Bot) handleAgent(ctx context.Context, m *models.Message) ([]store.Deliv
 	for i := range list {
 		list[i].TicketID = t.ID // a reply the customer blocked is reported in the topic
 	}
-	return append(list, b.renderRelays(source{chat: group, msgID: m.ID}, out.Relays)...), nil
+	return append(list, b.renderRelays(source{chat: group, msgID: m.ID, quote: answerText(m)}, out.Relays)...), nil
 }
 
 // queue answers /queue in a support group with the group's open tickets,

@@ -218,6 +218,8 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) error {
 		return b.deliverRelay(ctx, d, "")
 	case d.Method == store.DeliveryCopy:
 		return b.copyToCustomer(ctx, d)
+	case d.Method == store.DeliveryEdit && d.FromChatID != 0:
+		return b.editCopy(ctx, d)
 	}
 	prio := Interactive
 	if d.Proactive {

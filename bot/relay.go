@@ -204,6 +204,12 @@ func (b *Bot) renderRelays(src source, relays []flows.Relay) []store.Delivery {
 		case flows.RelayToCustomer:
 			list = append(list, store.Delivery{ChatID: t.ChatID, Method: store.DeliveryCopy, TicketID: t.ID,
 				FromChatID: src.chat, MessageID: src.msgID, Key: r.Key})
+		case flows.RelayEditToCustomer:
+			if src.quote == "" {
+				continue // not a text: a caption or media cannot be edited so
+			}
+			list = append(list, store.Delivery{ChatID: t.ChatID, Method: store.DeliveryEdit, TicketID: t.ID,
+				FromChatID: src.chat, MessageID: src.msgID, Text: src.quote, Key: r.Key})
 		case flows.RelayTopicClosed:
 			list = append(list, store.Delivery{ChatID: group, Method: store.DeliveryCloseTopic, TicketID: t.ID, Key: r.Key})
 		case flows.RelayTopicReopened:
@@ -234,6 +240,15 @@ func fitText(s string) string {
 // quoteOf is how a folded relay shows a customer's text message: its time
 // and its text, escaped. Only text can be folded; other messages are
 // copied as they are.
+// answerText is an agent's answer as an edit of its copy shows it: the
+// text, escaped (the copy keeps no formatting of the edit).
+func answerText(m *models.Message) string {
+	if m.Text == "" {
+		return ""
+	}
+	return html.EscapeString(m.Text)
+}
+
 func (b *Bot) quoteOf(ev flows.Event) string {
 	if ev.Edited || (ev.Kind != flows.EventText && ev.Kind != flows.EventCommand && ev.Kind != flows.EventStart) || ev.Text == "" {
 		return ""
@@ -372,12 +387,42 @@ func (b *Bot) post(ctx context.Context, chat, topic int64, body string) error {
 // copyToCustomer copies an agent's message to the customer; if the
 // customer has blocked the bot, the topic is told.
 func (b *Bot) copyToCustomer(ctx context.Context, d store.Delivery) error {
+	var copied *models.MessageID
 	err := b.call(ctx, d.ChatID, Interactive, "copyMessage", func(ctx context.Context) error {
-		_, err := b.api.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: d.ChatID, FromChatID: d.FromChatID, MessageID: d.MessageID})
+		var err error
+		copied, err = b.api.CopyMessage(ctx, &tg.CopyMessageParams{ChatID: d.ChatID, FromChatID: d.FromChatID, MessageID: d.MessageID})
 		return err
 	})
 	if isBlocked(err) && d.TicketID != 0 {
 		b.tellBlocked(ctx, d.TicketID)
+	}
+	if err == nil && copied != nil {
+		// Remembered so that the agent's edit of the answer edits the copy.
+		if err := b.st.SetRelayedCopy(context.WithoutCancel(ctx), d.FromChatID, d.MessageID, d.ChatID, copied.ID, b.clock.Now()); err != nil {
+			b.log.Warn("remember the customer's copy of an answer", "ticket", d.TicketID, "err", err)
+		}
+	}
+	return err
+}
+
+// editCopy edits the customer's copy of an agent's answer the agent
+// edited. An answer whose copy is unknown (never sent, or older than
+// Telegram lets a bot edit) is left as the customer has it.
+func (b *Bot) editCopy(ctx context.Context, d store.Delivery) error {
+	chat, msg, err := b.st.RelayedCopy(ctx, d.FromChatID, d.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		b.log.Info("an edited answer has no copy to edit", "ticket", d.TicketID, "message", d.MessageID)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = b.call(ctx, chat, Interactive, "editMessageText", func(ctx context.Context) error {
+		_, err := b.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: chat, MessageID: msg, Text: d.Text, ParseMode: models.ParseModeHTML})
+		return err
+	})
+	if isNotModified(err) {
+		return nil
 	}
 	return err
 }

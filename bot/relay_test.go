@@ -296,3 +296,34 @@ func TestSecondChatIsToldWhereTheTicketIs(t *testing.T) {
 	calls = r.from(telegramtest.TextUpdate(other, other, "ru", "алло"))
 	want(t, calls, "copyMessage", 0)
 }
+
+// TestAgentsEditEditsTheCustomersCopy: an agent corrects an answer in the
+// topic; the customer's copy of it is edited, not sent again.
+func TestAgentsEditEditsTheCustomersCopy(t *testing.T) {
+	r := newSupportRig(t, supportChat)
+	r.handOff()
+	answer := agentMsg(anna, firstTopic, "Ваш перевод придёт завтра")
+	cp := want(t, r.from(answer), "copyMessage", 1)[0]
+	if cp.Status != 200 {
+		t.Fatalf("copy answered %d", cp.Status)
+	}
+	edited := answer
+	edited.Message = nil
+	edited.EditedMessage = &models.Message{}
+	*edited.EditedMessage = *answer.Message
+	edited.EditedMessage.Text, edited.EditedMessage.EditDate = "Ваш перевод придёт сегодня", int(t0.Unix())+60
+	calls := r.from(edited)
+	want(t, calls, "copyMessage", 0)
+	e := want(t, calls, "editMessageText", 1)[0]
+	if e.ChatID() != customer || e.Text() != "Ваш перевод придёт сегодня" || param(e, "message_id") == 0 {
+		t.Fatalf("edit %v", e.Params)
+	}
+	// An edited command does nothing a second time.
+	cmd := agentMsg(anna, firstTopic, "/card")
+	r.handle(cmd)
+	cmd.EditedMessage, cmd.Message = cmd.Message, nil
+	cmd.EditedMessage.EditDate = int(t0.Unix()) + 60
+	if calls := r.from(cmd); len(only(calls, "sendMessage"))+len(only(calls, "editMessageText")) != 0 {
+		t.Errorf("an edited /card did something: %s", describe(calls))
+	}
+}

@@ -67,13 +67,14 @@ func registerSupport(r *Router) {
 type RelayKind int
 
 const (
-	RelayCard          RelayKind = iota + 1 // post Note, the case card, creating the topic (TopicName) if the ticket has none
-	RelayNote                               // post Note, the bot's words to the agents
-	RelayToTopic                            // copy the event's message (the customer's) into the topic as it is
-	RelayToCustomer                         // copy the event's message (an agent's) to the customer as it is
-	RelayTopicClosed                        // mark the topic closed
-	RelayTopicReopened                      // mark the topic open again
-	RelayTopicRenamed                       // rename the topic to TopicName (who has it)
+	RelayCard           RelayKind = iota + 1 // post Note, the case card, creating the topic (TopicName) if the ticket has none
+	RelayNote                                // post Note, the bot's words to the agents
+	RelayToTopic                             // copy the event's message (the customer's) into the topic as it is
+	RelayToCustomer                          // copy the event's message (an agent's) to the customer as it is
+	RelayTopicClosed                         // mark the topic closed
+	RelayTopicReopened                       // mark the topic open again
+	RelayTopicRenamed                        // rename the topic to TopicName (who has it)
+	RelayEditToCustomer                      // edit the customer's copy of the event's message (an agent's edit)
 )
 
 // Relay is one thing for the support group. Notes and cards are rendered in

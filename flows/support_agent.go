@@ -90,7 +90,12 @@ func (e *Engine) Agent(ctx context.Context, ev AgentEvent) (Outcome, error) {
 		ev:   ev, t: t, lang: lang,
 	}
 	if ev.Edited {
-		return a.out, nil // see RelayEditToCustomer
+		// An agent corrected an answer: the customer's copy is edited. An
+		// edited command does nothing again.
+		if ev.From.Member && ev.Command == "" && t.Status == store.TicketOpen {
+			a.relay(Relay{Kind: RelayEditToCustomer, Ticket: t})
+		}
+		return a.out, nil
 	}
 	if !ev.From.Member {
 		e.log.Warn("refused agent command", "user", ev.From.UserID, "ticket", t.ID, "command", ev.Command)

@@ -25,7 +25,10 @@ type Delivery struct {
 	// budget is short; empty for a copy that cannot be folded (a photo).
 	Text   string
 	Markup string // reply_markup as JSON; empty for none
-	// FromChatID is the chat a copy (DeliveryCopy) is copied from.
+	// FromChatID is the chat a copy (DeliveryCopy) is copied from. On an
+	// edit (DeliveryEdit) it says the edit is of the copy of message
+	// MessageID of FromChatID (an agent's answer the agent edited), which
+	// is looked up when the edit is sent (State.RelayedCopy).
 	FromChatID int64
 	// TicketID, for a delivery to a support group (ChatID), is the ticket
 	// whose forum topic it goes into. The topic is looked up in the State

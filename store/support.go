@@ -66,6 +66,13 @@ type Support interface {
 	// wrote in the ticket at time at, keeping the later time; ErrNotFound
 	// for a missing ticket.
 	TicketActivity(ctx context.Context, id int64, at time.Time, byCustomer bool) error
+	// SetRelayedCopy records that message fromMsg of chat fromChat (an
+	// agent's answer) was copied as toMsg into chat toChat at time at, so
+	// an edit of the answer can edit the copy. Records older than Telegram's
+	// 48 hours for editing may be dropped.
+	SetRelayedCopy(ctx context.Context, fromChat int64, fromMsg int, toChat int64, toMsg int, at time.Time) error
+	// RelayedCopy finds the copy of a message; ErrNotFound if none.
+	RelayedCopy(ctx context.Context, fromChat int64, fromMsg int) (toChat int64, toMsg int, err error)
 	// AssignTicket records who has the ticket.
 	AssignTicket(ctx context.Context, id int64, a Assignee) error
 	// TicketAssignee is who has the ticket; zero if nobody took it yet.

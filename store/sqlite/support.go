@@ -127,6 +127,44 @@ func (db *DB) TicketActivity(ctx context.Context, id int64, at time.Time, byCust
 	return affectedOne(res, err, "activity of ticket %d", id)
 }
 
+// relayedCopyKept is how long a copy's mapping is kept: Telegram lets a
+// bot edit its messages for 48 hours.
+const relayedCopyKept = 48 * time.Hour
+
+// SetRelayedCopy records the copy of a message and drops mappings too old
+// to edit.
+func (db *DB) SetRelayedCopy(ctx context.Context, fromChat int64, fromMsg int, toChat int64, toMsg int, at time.Time) error {
+	err := db.write(ctx, func(tx querier) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO relayed_copies (from_chat, from_msg, to_chat, to_msg, at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (from_chat, from_msg) DO UPDATE SET to_chat = excluded.to_chat, to_msg = excluded.to_msg, at = excluded.at`,
+			fromChat, fromMsg, toChat, toMsg, at.UnixNano()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM relayed_copies WHERE at < ?`, at.Add(-relayedCopyKept).UnixNano())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record copy of message %d/%d: %w", fromChat, fromMsg, err)
+	}
+	return nil
+}
+
+// RelayedCopy finds the copy of a message.
+func (db *DB) RelayedCopy(ctx context.Context, fromChat int64, fromMsg int) (int64, int, error) {
+	type copyOf struct {
+		chat int64
+		msg  int
+	}
+	c, err := queryOne(ctx, db.rd, func(s scanner) (copyOf, error) {
+		var c copyOf
+		return c, s.Scan(&c.chat, &c.msg)
+	}, `SELECT to_chat, to_msg FROM relayed_copies WHERE from_chat = ? AND from_msg = ?`, fromChat, fromMsg)
+	if err != nil {
+		return 0, 0, fmt.Errorf("copy of message %d/%d: %w", fromChat, fromMsg, err)
+	}
+	return c.chat, c.msg, nil
+}
+
 // AssignTicket records who has the ticket.
 func (db *DB) AssignTicket(ctx context.Context, id int64, a store.Assignee) error {
 	res, err := db.exec(ctx, `UPDATE tickets SET assignee_id = ?, assignee_name = ? WHERE id = ?`, a.UserID, a.Name, id)

@@ -267,3 +267,28 @@ func testSupportQueue(t *testing.T, s store.State) {
 		t.Fatalf("activity of a missing ticket: %v", err)
 	}
 }
+
+// testSupportRelayedCopies: the copy of an agent's answer is found by the
+// answer, per chat; a new copy of the same answer replaces it.
+func testSupportRelayedCopies(t *testing.T, s store.State) {
+	ctx := t.Context()
+	const group = int64(-100111)
+	if _, _, err := s.RelayedCopy(ctx, group, 5); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown copy: %v", err)
+	}
+	if err := s.SetRelayedCopy(ctx, group, 5, 101, 900, ticketTime); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRelayedCopy(ctx, -100222, 5, 102, 901, ticketTime); err != nil {
+		t.Fatal(err)
+	}
+	if chat, msg, err := s.RelayedCopy(ctx, group, 5); err != nil || chat != 101 || msg != 900 {
+		t.Fatalf("RelayedCopy = %d/%d %v, want 101/900", chat, msg, err)
+	}
+	if err := s.SetRelayedCopy(ctx, group, 5, 101, 902, ticketTime.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if chat, msg, err := s.RelayedCopy(ctx, group, 5); err != nil || chat != 101 || msg != 902 {
+		t.Fatalf("RelayedCopy after a new copy = %d/%d %v, want 101/902", chat, msg, err)
+	}
+}

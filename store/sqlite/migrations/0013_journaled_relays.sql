@@ -40,3 +40,15 @@ UPDATE sqlite_sequence SET seq = max(seq, (SELECT coalesce(max(seq), 0) FROM sql
 DROP TABLE deliveries;
 ALTER TABLE deliveries_new RENAME TO deliveries;
 CREATE INDEX deliveries_by_lease ON deliveries (lease_until, id);
+
+-- The customers' copies of agents' answers, so an agent's edit edits the
+-- copy. Telegram lets a bot edit its messages for 48 hours; older rows go.
+CREATE TABLE relayed_copies (
+    from_chat INTEGER NOT NULL,
+    from_msg  INTEGER NOT NULL,
+    to_chat   INTEGER NOT NULL,
+    to_msg    INTEGER NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (from_chat, from_msg)
+) WITHOUT ROWID;
+CREATE INDEX relayed_copies_by_age ON relayed_copies (at);
