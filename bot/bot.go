@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -73,6 +74,10 @@ type Bot struct {
 	agentsMu  sync.Mutex
 	members   map[memberKey]memberSeen
 	usernames map[usernameKey]models.User
+
+	// GivenUp counts the replies dropped after deliveryRounds (for
+	// metrics); each is logged with its chat and delivery id.
+	GivenUp atomic.Int64
 }
 
 // Option configures a Bot.
@@ -150,6 +155,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 	now := b.clock.Now()
 	c := &store.UpdateCommit{UpdateID: u.ID, At: now, FromChat: chatKey(u)}
 	var in incoming
+	var forFlows bool
 	var out flows.Outcome
 	if m := b.supportMessage(u); m != nil {
 		// An agent in a support group: what the agent side decided
@@ -158,8 +164,10 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 		if c.Deliveries, err = b.handleAgent(ctx, m); err != nil {
 			return fmt.Errorf("update %d: %w", u.ID, err)
 		}
-	} else if d, ok := decode(u); ok {
-		in = d
+	} else {
+		in, forFlows = decode(u) // a press not for the flows is still answered (in.callbackID)
+	}
+	if forFlows {
 		if out, c.Sessions, c.Exchanges, err = b.run(ctx, in.event); err != nil {
 			return fmt.Errorf("update %d: %w", u.ID, err)
 		}
@@ -176,7 +184,7 @@ func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
 		return nil
 	}
 	if in.callbackID != "" {
-		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, replyLang(out), out.Toast) })
+		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, pressLang(out), out.Toast) })
 	}
 	b.enqueue(c.Deliveries)
 	return nil
@@ -206,6 +214,7 @@ func apology(ev flows.Event) flows.Outcome {
 	return flows.Outcome{
 		Replies: []flows.Reply{{ChatID: ev.ChatID, Lang: locales.Match(ev.LanguageCode), Screen: flows.Text("common.apology")}},
 		Toast:   locales.M("common.apology"),
+		Lang:    locales.Match(ev.LanguageCode),
 	}
 }
 
@@ -223,10 +232,11 @@ func (b *Bot) answerCallback(ctx context.Context, id, lang string, toast locales
 	}
 }
 
-// replyLang is the language of the replies to the event's own chat.
-func replyLang(out flows.Outcome) string {
-	if len(out.Replies) > 0 {
-		return out.Replies[0].Lang
+// pressLang is the language of the chat whose button was pressed: the
+// notice is for the presser, whatever other chats the press wrote to.
+func pressLang(out flows.Outcome) string {
+	if out.Lang != "" {
+		return out.Lang
 	}
 	return "en"
 }

@@ -21,7 +21,7 @@ func (b *Bot) render(ev flows.Event, out flows.Outcome) []store.Delivery {
 		loc := b.locales.For(r.Lang)
 		s := r.Screen
 		d := store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Text: text(loc, s), Markup: markupJSON(markup(loc, s)), Key: r.Key}
-		if s.Replace && ev.Kind == flows.EventAction && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
+		if s.Replace && ev.Kind == flows.EventAction && ev.MessageID != 0 && r.ChatID == ev.ChatID && s.Reply == nil && !s.RemoveReply {
 			d.Method, d.MessageID = store.DeliveryEdit, ev.MessageID
 		}
 		list = append(list, d)
@@ -86,13 +86,21 @@ func (b *Bot) enqueue(list []store.Delivery) {
 	}
 }
 
+// deliveryRounds bounds the outbox calls (each with its own retries) one
+// delivery gets. An error that is never final (an answer the client cannot
+// decode, an outage longer than all of them) would otherwise hold every
+// later reply to the chat forever.
+const deliveryRounds = 3
+
 // drain sends a chat's queue until it is empty. A delivery is forgotten
 // once Telegram has had its say (sent, or refused for good); one that
 // cannot be sent now is retried after a pause, holding the later ones back,
-// until it goes or the bot stops (then it stays in the store for the next
-// start). In a support group whose budget is short, the customers' text
+// up to deliveryRounds times: then it is given up (logged) and the later
+// ones go. When the bot stops, the queue stays in the store for the next
+// start. In a support group whose budget is short, the customers' text
 // messages queued for one topic go out folded into one message.
 func (b *Bot) drain(chat int64) {
+	rounds := 0
 	for {
 		b.mu.Lock()
 		q := b.queues[chat]
@@ -110,21 +118,29 @@ func (b *Bot) drain(chat int64) {
 
 		done, err := b.deliverFolded(b.sendCtx, d, folded)
 		if err != nil && !final(err) {
-			if b.sendCtx.Err() != nil {
+			if b.sendCtx.Err() != nil || b.outbox.Stopped() {
 				b.dropQueue(chat)
 				return
 			}
-			level := b.log.Warn
-			if errors.Is(err, errNoTopicYet) {
-				level = b.log.Info
+			if !errors.Is(err, errNoTopicYet) { // waits for the other replica, bounded by the lease
+				rounds++
 			}
-			level("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "err", err)
-			if sleep(b.sendCtx, b.clock, b.retry.Max) != nil {
-				b.dropQueue(chat)
-				return
+			if rounds < deliveryRounds {
+				level := b.log.Warn
+				if errors.Is(err, errNoTopicYet) {
+					level = b.log.Info
+				}
+				level("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "round", rounds, "err", err)
+				if b.pause(b.retry.Max) != nil {
+					b.dropQueue(chat)
+					return
+				}
+				continue
 			}
-			continue
+			b.GivenUp.Add(1)
+			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
 		}
+		rounds = 0
 		gone := map[int64]bool{}
 		for _, x := range done {
 			if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), x.ID); err != nil {
@@ -185,6 +201,21 @@ func (b *Bot) deliverFolded(ctx context.Context, d store.Delivery, folded []stor
 	return done, b.deliverRelay(ctx, d, extra)
 }
 
+// pause waits d between delivery rounds; it ends early, with an error,
+// when the bot stops.
+func (b *Bot) pause(d time.Duration) error {
+	select {
+	case <-b.sendCtx.Done():
+		return b.sendCtx.Err()
+	case <-b.outbox.stop:
+		return errStopping
+	case <-b.clock.After(d):
+		return nil
+	}
+}
+
+var errStopping = errors.New("the bot is stopping")
+
 // dropQueue forgets a chat's queue when the bot stops; the deliveries stay
 // in the store.
 func (b *Bot) dropQueue(chat int64) {
@@ -200,6 +231,9 @@ func (b *Bot) dropQueue(chat int64) {
 // stops sending. What was not sent stays in the store and goes out after
 // the next start.
 func (b *Bot) Close(ctx context.Context) {
+	// Replies that go, go; one that fails is not retried now but kept for
+	// the next start, so stopping never waits out a retry loop.
+	b.outbox.Stop()
 	done := make(chan struct{})
 	go func() { b.senders.Wait(); close(done) }()
 	select {

@@ -17,27 +17,38 @@ type incoming struct {
 }
 
 // decode turns a Telegram update into a flows event. It reports false for
-// updates the customer flows do not handle (groups, channels, edits, ...).
+// updates the customer flows do not handle (groups, channels, edits, ...);
+// a button press among them still carries its callbackID, to be answered.
 func decode(u *models.Update) (incoming, bool) {
 	switch {
 	case u.CallbackQuery != nil:
+		// Every press is answered (callbackID), even one the flows do not
+		// take, or its button spins until Telegram gives up.
 		q := u.CallbackQuery
-		msg := q.Message.Message
-		if msg == nil || msg.Chat.Type != models.ChatTypePrivate {
-			return incoming{}, false
+		ev := flows.Event{
+			Kind:         flows.EventAction,
+			UserID:       q.From.ID,
+			LanguageCode: q.From.LanguageCode,
+			Data:         q.Data,
 		}
-		return incoming{
-			callbackID: q.ID,
-			event: flows.Event{
-				Kind:         flows.EventAction,
-				ChatID:       msg.Chat.ID,
-				UserID:       q.From.ID,
-				LanguageCode: q.From.LanguageCode,
-				Data:         q.Data,
-				MessageID:    msg.ID,
-				Label:        buttonLabel(msg.ReplyMarkup, q.Data),
-			},
-		}, true
+		switch msg, gone := q.Message.Message, q.Message.InaccessibleMessage; {
+		case msg != nil:
+			if msg.Chat.Type != models.ChatTypePrivate {
+				return incoming{callbackID: q.ID}, false
+			}
+			ev.ChatID, ev.MessageID, ev.Label = msg.Chat.ID, msg.ID, buttonLabel(msg.ReplyMarkup, q.Data)
+		case gone != nil:
+			// Telegram no longer gives the bot the message (date 0): the
+			// press is handled, and its screen is sent as a new message.
+			if gone.Chat.Type != "" && gone.Chat.Type != models.ChatTypePrivate {
+				return incoming{callbackID: q.ID}, false
+			}
+			ev.ChatID = gone.Chat.ID
+		default:
+			// No message at all: a button's private chat is its user's.
+			ev.ChatID = q.From.ID
+		}
+		return incoming{callbackID: q.ID, event: ev}, true
 	case u.Message != nil, u.EditedMessage != nil:
 		m, edited := u.Message, false
 		if m == nil {

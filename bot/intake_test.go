@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -161,4 +162,26 @@ func TestPollingConfirmsOnlyHandledUpdates(t *testing.T) {
 		off, _ := r.db.PollOffset(t.Context())
 		return off == id+1
 	})
+}
+
+// An update the client cannot decode is skipped, logged with its id and
+// counted; the updates behind it, of every chat, are handled.
+func TestPollingSkipsAnUndecodableUpdate(t *testing.T) {
+	r := newRig(t, rigConfig{})
+	r.api.PushUpdate(telegramtest.CommandUpdate(505, 505, "en", "/start"))
+	bad := r.api.PushBrokenUpdate(`{"message":{"message_id":"not a number","date":0,"chat":{"id":506,"type":"private"}}}`)
+	after := r.api.PushUpdate(telegramtest.CommandUpdate(507, 507, "en", "/start"))
+	p := r.poll(t)
+	r.waitSent(t, 505, 1)
+	r.waitSent(t, 507, 1)
+	bot.Eventually(t, "the offset past every update", func() bool {
+		off, _ := r.db.PollOffset(t.Context())
+		return off == after+1
+	})
+	if n := p.Undecodable.Load(); n != 1 {
+		t.Errorf("%d undecodable updates counted, want 1", n)
+	}
+	if logs := r.logs.String(); !strings.Contains(logs, "update="+strconv.FormatInt(bad, 10)) || !strings.Contains(logs, "undecodable") {
+		t.Errorf("the skipped update %d is not logged with its id:\n%s", bad, logs)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -95,6 +96,13 @@ type Outbox struct {
 	onBlocked func(ctx context.Context, chatID int64)
 	global    *gate
 	proactive *gate
+	// jitter is a random duration in [0, d]: retries after 5xx and network
+	// errors wait half their backoff plus jitter of the other half, so
+	// many chats that failed together do not come back together.
+	jitter func(d time.Duration) time.Duration
+
+	stop     chan struct{} // closed by Stop
+	stopOnce sync.Once
 
 	mu    sync.Mutex
 	chats map[int64]*gate
@@ -111,7 +119,23 @@ func NewOutbox(c Clock, l Limits, r Retry, log *slog.Logger, onBlocked func(ctx 
 		onBlocked = func(context.Context, int64) {}
 	}
 	return &Outbox{clock: c, limits: l, retry: r, log: log, onBlocked: onBlocked,
-		global: newGate(c, l.Global), proactive: newGate(c, l.Proactive), chats: map[int64]*gate{}}
+		global: newGate(c, l.Global), proactive: newGate(c, l.Proactive), chats: map[int64]*gate{}, stop: make(chan struct{}),
+		jitter: func(d time.Duration) time.Duration { return rand.N(d + 1) }}
+}
+
+// Stop ends retrying: from now on a call that fails is not tried again
+// (the bot is shutting down; what was not sent stays in the store), and
+// calls waiting to retry return their error at once.
+func (o *Outbox) Stop() { o.stopOnce.Do(func() { close(o.stop) }) }
+
+// Stopped reports whether Stop was called.
+func (o *Outbox) Stopped() bool {
+	select {
+	case <-o.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // Do makes one Bot API call (fn) named method for chatID (0: no chat) and
@@ -139,9 +163,17 @@ func (o *Outbox) Do(ctx context.Context, chatID int64, prio Priority, method str
 			o.log.Error("bot api call failed, giving up", "method", method, "chat", chatID, "attempts", attempt, "err", err)
 			return err
 		}
+		if o.Stopped() {
+			o.log.Info("bot api call failed while stopping, not retried", "method", method, "chat", chatID, "attempt", attempt, "err", err)
+			return err
+		}
 		o.log.Info("bot api call failed, retrying", "method", method, "chat", chatID, "attempt", attempt, "wait", wait, "err", err)
-		if serr := sleep(ctx, o.clock, wait); serr != nil {
-			return fmt.Errorf("%s to chat %d: %w (while waiting to retry after: %w)", method, chatID, serr, err)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s to chat %d: %w (while waiting to retry after: %w)", method, chatID, ctx.Err(), err)
+		case <-o.stop:
+			return err
+		case <-o.clock.After(wait):
 		}
 	}
 }
@@ -187,7 +219,8 @@ func (o *Outbox) classify(ctx context.Context, chatID int64, method string, err 
 		return 0, false
 	}
 	// 5xx, a dropped connection, an answer that is not the Bot API's.
-	return backoff(o.retry, attempt), true
+	d := backoff(o.retry, attempt)
+	return d/2 + o.jitter(d-d/2), true
 }
 
 // refused: Telegram understood the call and will never accept it (400,

@@ -54,6 +54,7 @@ func TestOutboxRetries(t *testing.T) {
 			var blocked []int64
 			o := NewOutbox(clock, unlimited, retry, slog.New(slog.NewTextHandler(&logs, nil)),
 				func(_ context.Context, chat int64) { blocked = append(blocked, chat) })
+			o.jitter = func(d time.Duration) time.Duration { return d } // the top of the range: the backoff itself
 			calls := 0
 			done := make(chan error, 1)
 			go func() {
@@ -90,6 +91,67 @@ func TestOutboxRetries(t *testing.T) {
 				t.Errorf("logs lack %q:\n%s", tc.logs, logs.String())
 			}
 		})
+	}
+}
+
+// TestOutboxRetriesWithJitter: chats that failed together do not retry
+// together: each wait is between half the backoff and all of it, and they
+// spread over that range.
+func TestOutboxRetriesWithJitter(t *testing.T) {
+	retry := Retry{Attempts: 3, Base: 100 * time.Millisecond, Max: 400 * time.Millisecond}
+	distinct := map[time.Duration]bool{}
+	for chat := range int64(50) {
+		clock := newFakeClock()
+		o := NewOutbox(clock, unlimited, retry, slog.New(slog.DiscardHandler), nil)
+		calls := 0
+		done := make(chan error, 1)
+		go func() {
+			done <- o.Do(t.Context(), chat+1, Interactive, "sendMessage", func(context.Context) error {
+				if calls++; calls == 1 {
+					return errServer
+				}
+				return nil
+			})
+		}()
+		for finished := false; !finished; {
+			select {
+			case <-done:
+				finished = true
+			case <-time.After(time.Millisecond):
+				clock.Advance(50 * time.Millisecond)
+			}
+		}
+		waits := clock.Waits()
+		if len(waits) != 1 || waits[0] < retry.Base/2 || waits[0] > retry.Base {
+			t.Fatalf("chat %d waited %v, want one wait within [%v, %v]", chat, waits, retry.Base/2, retry.Base)
+		}
+		distinct[waits[0]] = true
+	}
+	if len(distinct) < 25 {
+		t.Errorf("50 chats retried after only %d different waits: no jitter", len(distinct))
+	}
+}
+
+// TestOutboxStopEndsRetrying: once stopped, a failing call is not tried
+// again, and a call waiting to retry returns at once.
+func TestOutboxStopEndsRetrying(t *testing.T) {
+	clock := newFakeClock()
+	o := NewOutbox(clock, unlimited, DefaultRetry(), slog.New(slog.DiscardHandler), nil)
+	calls := 0
+	done := make(chan error, 1)
+	go func() {
+		done <- o.Do(t.Context(), 42, Interactive, "sendMessage", func(context.Context) error { calls++; return errServer })
+	}()
+	Eventually(t, "the call waits to retry", func() bool { return clock.Timers() > 0 })
+	o.Stop()
+	if err := <-done; !errors.Is(err, errServer) {
+		t.Fatalf("error %v, want the call's own", err)
+	}
+	if err := o.Do(t.Context(), 42, Interactive, "sendMessage", func(context.Context) error { calls++; return errServer }); !errors.Is(err, errServer) {
+		t.Fatalf("after Stop: %v", err)
+	}
+	if calls != 2 {
+		t.Fatalf("%d calls, want one each", calls)
 	}
 }
 

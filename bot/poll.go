@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -30,6 +31,11 @@ type Poller struct {
 	Log      *slog.Logger
 	// Timeout is the long-poll timeout sent to Telegram.
 	Timeout time.Duration
+
+	// Undecodable counts the updates skipped because they could not be
+	// decoded (for metrics). One such update must not stall every chat:
+	// redelivering it would fail the same way forever.
+	Undecodable atomic.Int64
 }
 
 // Run polls until ctx is done. A batch already taken is handled to the end
@@ -48,7 +54,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			case <-time.After(backoff):
 			}
 		}
-		updates, err := p.getUpdates(ctx, offset)
+		updates, past, err := p.getUpdates(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -61,6 +67,8 @@ func (p *Poller) Run(ctx context.Context) error {
 		next, err := p.handle(updates, offset)
 		if err != nil {
 			backoff = time.Second
+		} else {
+			next = max(next, past) // skipped updates at the end of the batch
 		}
 		if next != offset {
 			offset = next
@@ -95,7 +103,10 @@ func (p *Poller) handle(updates []*models.Update, offset int64) (int64, error) {
 	return offset, failed
 }
 
-func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+// getUpdates fetches the next batch. next is the offset past every update
+// in it, the skipped undecodable ones included.
+func (p *Poller) getUpdates(ctx context.Context, offset int64) (updates []*models.Update, next int64, err error) {
+	next = offset
 	timeout := p.Timeout
 	if timeout == 0 {
 		timeout = 25 * time.Second
@@ -107,7 +118,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+"/bot"+p.Token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	client := p.Client
@@ -120,23 +131,42 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]*models.Update
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL holds the token: never log it
 		}
-		return nil, fmt.Errorf("getUpdates: %w", err)
+		return nil, 0, fmt.Errorf("getUpdates: %w", err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("getUpdates: read: %w", err)
+		return nil, 0, fmt.Errorf("getUpdates: read: %w", err)
 	}
 	var r struct {
-		OK          bool             `json:"ok"`
-		Result      []*models.Update `json:"result"`
-		Description string           `json:"description"`
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		Description string            `json:"description"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("getUpdates: decode: %w", err)
+		return nil, 0, fmt.Errorf("getUpdates: decode: %w", err)
 	}
 	if !r.OK {
-		return nil, fmt.Errorf("getUpdates: %s", r.Description)
+		return nil, 0, fmt.Errorf("getUpdates: %s", r.Description)
 	}
-	return r.Result, nil
+	updates = make([]*models.Update, 0, len(r.Result))
+	for _, data := range r.Result {
+		var u models.Update
+		err := json.Unmarshal(data, &u)
+		if err == nil {
+			updates = append(updates, &u)
+			next = max(next, u.ID+1)
+			continue
+		}
+		// Skip it: it would fail the same way every time. Its id, if it
+		// has one, moves the offset past it.
+		var head struct {
+			ID int64 `json:"update_id"`
+		}
+		_ = json.Unmarshal(data, &head)
+		p.Undecodable.Add(1)
+		p.Log.Error("undecodable update skipped", "update", head.ID, "err", err)
+		next = max(next, head.ID+1)
+	}
+	return updates, next, nil
 }

@@ -104,7 +104,7 @@ func (r *rig) close() {
 }
 
 // poll starts long polling until the test ends.
-func (r *rig) poll(t *testing.T) {
+func (r *rig) poll(t *testing.T) *bot.Poller {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &bot.Poller{URL: r.api.URL(), Token: telegramtest.Token, Offsets: r.db, Dispatch: r.dispatch,
 		Log: slog.New(slog.NewTextHandler(r.logs, nil)), Timeout: time.Second}
@@ -115,6 +115,7 @@ func (r *rig) poll(t *testing.T) {
 		}
 	})
 	t.Cleanup(func() { cancel(); wg.Wait() })
+	return p
 }
 
 // post delivers u by webhook with the given secret header ("" for none).

@@ -23,13 +23,17 @@ const (
 	actDisputeReason  = "rrr" // id, reason index
 	actDisputeDone    = "rrp" // id: photos done
 	actDisputeConfirm = "rrc" // id: send the dispute
-	actDisputeBack    = "rrx" // id: leave the form, back to the card
+	actDisputeBack    = "rrx" // id: one step back in the form, what was typed kept
+	actDisputeCancel  = "rrq" // id: leave the form (asks first when something would be lost)
+	actDisputeDrop    = "rry" // id: leave the form for sure, dropping what was typed
+	actDisputeResume  = "rrk" // id: stay in the form, at the step it is at
+	actDisputeKeep    = "rrt" // id: keep the description typed before, on to the photos
 	actDisputeSupport = "rrh" // id: talk to support about the request
 )
 
 func registerDispute(r *Router) {
-	r.Action(actReturns, RequireCustomer(showReturns))
-	r.Action(actReturnCard, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actReturns, RequireCustomer(showReturns))
+	r.View(actReturnCard, RequireCustomer(func(c *Conv, a Action) error {
 		return withReturn(c, a.Arg(0), func(v returnView) error {
 			c.Leave()
 			c.Show(returnNav(c, returnCard(c, v)))
@@ -37,11 +41,7 @@ func registerDispute(r *Router) {
 		})
 	}))
 	r.Action(actDisputeSupport, RequireCustomer(func(c *Conv, a Action) error {
-		return withReturn(c, a.Arg(0), func(v returnView) error {
-			c.Leave()
-			_, _, err := Handoff(c, Subject("return", v.r.ID), "dispute.handoff_reason")
-			return err
-		})
+		return withReturn(c, a.Arg(0), func(v returnView) error { return lateSupport(c, v) })
 	}))
 	registerDisputeForm(r)
 	r.Job("dispute_reminder", remindDisputes)
@@ -97,8 +97,16 @@ func showReturns(c *Conv, _ Action) error {
 	if err != nil {
 		return fmt.Errorf("list return requests of customer %d: %w", c.Customer.ID, err)
 	}
+	refunds, err := payerRefundsRow(c) // refunds shops are sending the customer (refund_payer.go)
+	if err != nil {
+		return err
+	}
 	if len(list) == 0 {
-		c.Show(returnNav(c, Screen{Body: []Msg{M("dispute.list_empty")}, Inline: [][]Button{MenuRow(c)}}))
+		s := Screen{Body: []Msg{M("dispute.list_empty")}, Inline: [][]Button{MenuRow(c)}}
+		if refunds != nil {
+			s.Inline = [][]Button{refunds, MenuRow(c)}
+		}
+		c.Show(returnNav(c, s))
 		return nil
 	}
 	s := Screen{Body: []Msg{M("dispute.list_title")}}
@@ -114,6 +122,9 @@ func showReturns(c *Conv, _ Action) error {
 		}
 		s.Body = append(s.Body, item)
 		s.Inline = append(s.Inline, []Button{c.Button(M("dispute.list_button", "Order", r.OrderNo, "Item", clip(r.Item, listButtonRunes)), actReturnCard, r.ID)})
+	}
+	if refunds != nil {
+		s.Inline = append(s.Inline, refunds)
 	}
 	s.Inline = append(s.Inline, MenuRow(c))
 	c.Show(returnNav(c, s))

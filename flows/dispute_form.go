@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"paydesk/store"
@@ -12,8 +13,11 @@ import (
 
 // The dispute form: reason -> own words -> photos -> summary -> send. Its
 // state lives in the session (so it survives a restart between any two
-// steps); the dispute is recorded only by "Send", once. /cancel, "Back" or
-// the menu leave it at any step with nothing recorded.
+// steps); the dispute is recorded only by "Send", once. "Back" goes one
+// step back keeping what was typed (from the reason step, back to the
+// card); "Cancel" leaves the form, and asks first when a description or
+// photos would be lost. /cancel and the menu leave it at once, with
+// nothing recorded.
 
 const (
 	flowDispute        = "dispute"
@@ -21,6 +25,9 @@ const (
 	stepDisputeText    = "text"
 	stepDisputePhotos  = "photos"
 	stepDisputeConfirm = "confirm"
+	// stepDisputeLate keeps a form that missed the deadline until the
+	// customer takes it to support or leaves.
+	stepDisputeLate = "late"
 
 	keyDisputeReturn = "rr"     // the return request disputed, decimal id
 	keyDisputeReason = "reason" // a code of disputeReasons
@@ -33,10 +40,28 @@ func registerDisputeForm(r *Router) {
 	r.Action(actDisputeReason, RequireCustomer(disputeReason))
 	r.Action(actDisputeDone, RequireCustomer(disputeDone))
 	r.Action(actDisputeConfirm, RequireCustomer(disputeConfirm))
-	r.Action(actDisputeBack, RequireCustomer(func(c *Conv, a Action) error {
+	r.Action(actDisputeBack, RequireCustomer(disputeBack))
+	r.Action(actDisputeCancel, RequireCustomer(disputeCancel))
+	r.Action(actDisputeDrop, RequireCustomer(func(c *Conv, a Action) error {
 		return withReturn(c, a.Arg(0), func(v returnView) error {
-			c.Leave()
-			c.Show(returnNav(c, returnNotice(M("common.cancelled"), returnCard(c, v))))
+			leaveForm(c, v)
+			return nil
+		})
+	}))
+	r.Action(actDisputeResume, RequireCustomer(func(c *Conv, a Action) error {
+		return withFormAction(c, a, formSteps, func(v returnView) error {
+			c.Show(returnNav(c, formScreen(c, v)))
+			return nil
+		})
+	}))
+	r.Action(actDisputeKeep, RequireCustomer(func(c *Conv, a Action) error {
+		return withFormAction(c, a, []string{stepDisputeText}, func(v returnView) error {
+			if c.Get(keyDisputeText) == "" {
+				c.Show(returnNav(c, formScreen(c, v)))
+				return nil
+			}
+			c.Step(stepDisputePhotos)
+			c.Show(returnNav(c, formScreen(c, v)))
 			return nil
 		})
 	}))
@@ -46,14 +71,78 @@ func registerDisputeForm(r *Router) {
 			return nil
 		})
 	})
+	r.Input(flowDispute, stepDisputeLate, func(c *Conv) error {
+		return withForm(c, func(v returnView) error { return nil }) // the deadline has passed: closeForm answers
+	})
 	r.Input(flowDispute, stepDisputeText, disputeText)
 	r.Input(flowDispute, stepDisputePhotos, disputePhoto)
 	r.Input(flowDispute, stepDisputeConfirm, func(c *Conv) error {
 		return withForm(c, func(v returnView) error {
-			c.Show(returnNotice(M("dispute.confirm_first"), disputeSummary(c, v.r)))
+			c.Show(returnNotice(M("dispute.form.confirm_first"), disputeSummary(c, v.r)))
 			return nil
 		})
 	})
+}
+
+// formSteps are the form's steps in order; "Back" goes to the one before.
+var formSteps = []string{stepDisputeReason, stepDisputeText, stepDisputePhotos, stepDisputeConfirm}
+
+// disputeBack goes one step back, keeping what was typed; from the first
+// step it leaves the form for the card, as Cancel does.
+func disputeBack(c *Conv, a Action) error {
+	return withFormAction(c, a, formSteps, func(v returnView) error {
+		i := slices.Index(formSteps, c.Session.Step)
+		if i <= 0 {
+			return cancelForm(c, v)
+		}
+		c.Step(formSteps[i-1])
+		c.Show(returnNav(c, formScreen(c, v)))
+		return nil
+	})
+}
+
+// disputeCancel leaves the form, after asking when it holds work.
+func disputeCancel(c *Conv, a Action) error {
+	return withFormAction(c, a, formSteps, func(v returnView) error { return cancelForm(c, v) })
+}
+
+// cancelForm leaves the form at once when nothing would be lost, and asks
+// first when the customer has written a description or added photos.
+func cancelForm(c *Conv, v returnView) error {
+	if c.Get(keyDisputeText) == "" && c.Get(keyDisputePhotos) == "" {
+		leaveForm(c, v)
+		return nil
+	}
+	c.Show(returnNav(c, Screen{
+		Body: []Msg{M("dispute.form.cancel_ask")},
+		Inline: [][]Button{
+			{c.Button(M("dispute.form.cancel_yes"), actDisputeDrop, v.r.ID)},
+			{c.Button(M("dispute.form.cancel_no"), actDisputeResume, v.r.ID)},
+		},
+	}))
+	return nil
+}
+
+// leaveForm drops the form, if it is open for this request, and shows the card.
+func leaveForm(c *Conv, v returnView) {
+	if c.Session.Flow == flowDispute && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10) {
+		c.Leave()
+	}
+	c.Show(returnNav(c, returnNotice(M("common.cancelled"), returnCard(c, v))))
+}
+
+// formScreen is the screen of the step the form is at, with what was
+// typed so far.
+func formScreen(c *Conv, v returnView) Screen {
+	switch c.Session.Step {
+	case stepDisputeText:
+		return askDisputeText(c, v.r.ID)
+	case stepDisputePhotos:
+		return photoStep(c, v.r.ID)
+	case stepDisputeConfirm:
+		return disputeSummary(c, v.r)
+	}
+	return reasonPicker(c, v.r)
 }
 
 // disputeStart opens the form at the reason step.
@@ -68,6 +157,16 @@ func disputeReason(c *Conv, a Action) error {
 	i := a.Arg(1)
 	if i < 0 || i >= int64(len(disputeReasons)) {
 		return refuseButton(c)
+	}
+	if c.Session.Flow == flowDispute && c.Get(keyDisputeReturn) == strconv.FormatInt(a.Arg(0), 10) {
+		// The form is open for this request (the customer came back to
+		// the reason): change the reason, keep the rest.
+		return withFormAction(c, a, formSteps, func(v returnView) error {
+			c.Set(keyDisputeReason, disputeReasons[i])
+			c.Step(stepDisputeText)
+			c.Show(returnNav(c, askDisputeText(c, v.r.ID)))
+			return nil
+		})
 	}
 	return openForm(c, a.Arg(0), stepDisputeText, func(v returnView) Screen {
 		c.Set(keyDisputeReason, disputeReasons[i])
@@ -92,10 +191,31 @@ func openForm(c *Conv, id int64, step string, next func(returnView) Screen) erro
 }
 
 // closeForm leaves the form and shows the card, which says why the request
-// cannot be disputed (any more).
+// cannot be disputed (any more). A form the customer filled in for this
+// request and did not get to send in time is not dropped silently: they are
+// told it was not sent, and the card's "Talk to support" carries it to the
+// agents (see lateSupport).
 func closeForm(c *Conv, v returnView) {
+	if c.Session.Flow == flowDispute && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10) && c.Get(keyDisputeText) != "" {
+		c.Step(stepDisputeLate)
+		c.Show(returnNav(c, returnNotice(M("dispute.late.not_sent", "Deadline", returnTime(c, DisputeDeadline(v.r))), returnCard(c, v))))
+		return
+	}
 	c.Leave()
 	c.Show(returnNav(c, returnCard(c, v)))
+}
+
+// lateSupport hands off about a request whose dispute was filled in but
+// not sent in time, with the form's contents on the case card.
+func lateSupport(c *Conv, v returnView) error {
+	reason := "dispute.handoff_reason"
+	if c.Session.Flow == flowDispute && c.Session.Step == stepDisputeLate && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10) {
+		reason = "dispute.late.handoff_reason"
+		c.handoffDetails = []Msg{disputeDetails("dispute.late.card", c.Get(keyDisputeReason), c.Get(keyDisputeText),
+			len(disputePhotos(c.Get(keyDisputePhotos))))}
+	}
+	_, _, err := Handoff(c, Subject("return", v.r.ID), reason)
+	return err
 }
 
 // disputeText takes the customer's own words: 1 to maxDisputeText
@@ -110,12 +230,15 @@ func disputeText(c *Conv) error {
 			c.Show(returnNotice(M("dispute.text_expected"), ask))
 		case strings.TrimSpace(text) == "":
 			c.Show(returnNotice(M("dispute.text_empty"), ask))
+		case !strings.ContainsFunc(text, unicode.IsLetter):
+			// A lone emoji or "!!!" is not the customer's own words.
+			c.Show(returnNotice(M("dispute.form.text_words"), ask))
 		case n > maxDisputeText:
 			c.Show(returnNotice(M("dispute.text_too_long").N(n), ask))
 		default:
 			c.Set(keyDisputeText, text)
 			c.Step(stepDisputePhotos)
-			c.Show(Screen{Body: []Msg{M("dispute.ask_photos", "Max", maxDisputePhotos)}, Inline: photoButtons(c, v.r.ID)})
+			c.Show(photoStep(c, v.r.ID))
 		}
 		return nil
 	})
@@ -228,6 +351,7 @@ func withFormAction(c *Conv, a Action, steps []string, fn func(returnView) error
 	})
 }
 
+// reasonPicker is the first step; "Back" from it is back to the card.
 func reasonPicker(c *Conv, r store.ReturnRequest) Screen {
 	s := Screen{Body: []Msg{M("dispute.ask_reason", "Order", r.OrderNo, "Item", r.Item)}}
 	for i, code := range disputeReasons {
@@ -237,18 +361,37 @@ func reasonPicker(c *Conv, r store.ReturnRequest) Screen {
 	return s
 }
 
+// askDisputeText asks for the customer's words; a description typed
+// before (the customer came back with "Back") is shown and can be kept.
 func askDisputeText(c *Conv, id int64) Screen {
-	return Screen{
-		Body:   []Msg{M("dispute.ask_text").N(maxDisputeText)},
-		Inline: [][]Button{{c.Button(M("common.back"), actDisputeBack, id)}},
+	s := Screen{Body: []Msg{M("dispute.ask_text").N(maxDisputeText)}}
+	if text := c.Get(keyDisputeText); text != "" {
+		s.Body = append(s.Body, M("dispute.form.text_kept", "Text", text))
+		s.Inline = append(s.Inline, []Button{c.Button(M("dispute.form.keep_button"), actDisputeKeep, id)})
 	}
+	s.Inline = append(s.Inline, formNavRow(c, id))
+	return s
+}
+
+// photoStep asks for photos, saying how many were added already.
+func photoStep(c *Conv, id int64) Screen {
+	s := Screen{Body: []Msg{M("dispute.ask_photos", "Max", maxDisputePhotos)}, Inline: photoButtons(c, id)}
+	if n := len(disputePhotos(c.Get(keyDisputePhotos))); n > 0 {
+		s.Body = append(s.Body, M("dispute.form.photos_kept").N(n))
+	}
+	return s
 }
 
 func photoButtons(c *Conv, id int64) [][]Button {
 	return [][]Button{
 		{c.Button(M("dispute.done_button"), actDisputeDone, id)},
-		{c.Button(M("common.back"), actDisputeBack, id)},
+		formNavRow(c, id),
 	}
+}
+
+// formNavRow is "Back" (one step) and "Cancel" (leave the form).
+func formNavRow(c *Conv, id int64) []Button {
+	return []Button{c.Button(M("common.back"), actDisputeBack, id), c.Button(M("dispute.form.cancel_button"), actDisputeCancel, id)}
 }
 
 func disputeSummary(c *Conv, r store.ReturnRequest) Screen {
@@ -257,7 +400,7 @@ func disputeSummary(c *Conv, r store.ReturnRequest) Screen {
 			len(disputePhotos(c.Get(keyDisputePhotos))), "Order", r.OrderNo, "Item", r.Item)},
 		Inline: [][]Button{
 			{c.Button(M("dispute.confirm_button"), actDisputeConfirm, r.ID)},
-			{c.Button(M("common.back"), actDisputeBack, r.ID)},
+			formNavRow(c, r.ID),
 		},
 	}
 }

@@ -228,10 +228,21 @@ func TestDisputeDeadlineToTheSecond(t *testing.T) {
 				t.Fatalf("recorded = %v, want %v (%v)", recorded, tc.recorded, ids(out))
 			}
 			if !tc.recorded {
-				wantIDs(t, out, "dispute.card", "dispute.card_refusal", "dispute.window_closed")
-				button(t, out, "dispute.support_button")
+				// Not sent, and said so; support gets the description.
+				wantIDs(t, out, "dispute.late.not_sent", "dispute.card", "dispute.card_refusal", "dispute.window_closed")
+				handoff := h.pressData(button(t, out, "dispute.support_button"))
+				wantHandoff(t, handoff)
+				if len(handoff.Relays) == 0 {
+					t.Fatal("no case card")
+				}
+				card := render(t, handoff.Relays[0].Note)
+				for _, want := range []string{"Dispute not sent in time", "Description: late", "Reason: Other", "sent it after the 3-day window"} {
+					if !strings.Contains(card, want) {
+						t.Errorf("case card lacks %q:\n%s", want, card)
+					}
+				}
 				if h.session().Flow != "" {
-					t.Fatal("the refused form stays open")
+					t.Fatal("the form stays open after the handoff")
 				}
 			}
 		})
@@ -329,20 +340,30 @@ func TestDisputeDoubleTap(t *testing.T) {
 	}
 }
 
-// TestDisputeLeaveRecordsNothing: "Back" at every step and /cancel leave
-// the form; nothing is recorded, and an old Send after that is refused.
+// TestDisputeLeaveRecordsNothing: "Back" from the first step, "Cancel" at
+// every step (after a confirmation once something was typed) and /cancel
+// leave the form; nothing is recorded, and an old Send after that is refused.
 func TestDisputeLeaveRecordsNothing(t *testing.T) {
 	h := newHarness(t)
 	h.linkAs(1)
 	card := h.openCard("KZ-458812")
 	picker := h.pressData(button(t, card, "dispute.dispute_button"))
 	wantIDs(t, h.pressData(button(t, picker, "common.back")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	picker = h.pressData(button(t, card, "dispute.dispute_button"))
 	ask := h.pressData(button(t, picker, "dispute.reason_other"))
-	wantIDs(t, h.pressData(button(t, ask, "common.back")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	// Nothing typed yet: Cancel leaves at once.
+	wantIDs(t, h.pressData(button(t, ask, "dispute.form.cancel_button")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
 	summary := h.toSummary(card, "other", "text")
-	wantIDs(t, h.pressData(button(t, summary, "common.back")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	cancel := button(t, summary, "dispute.form.cancel_button")
+	ask2 := h.pressData(cancel)
+	wantIDs(t, ask2, "dispute.form.cancel_ask")
+	wantIDs(t, h.pressData(button(t, ask2, "dispute.form.cancel_no")), "dispute.summary")
+	if s := h.session(); s.Step != "confirm" || s.Data["text"] != "text" {
+		t.Fatalf("after “Continue”: %+v", s)
+	}
+	wantIDs(t, h.pressData(button(t, h.pressData(cancel), "dispute.form.cancel_yes")), "common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
 	if got := ids(h.pressData(button(t, summary, "dispute.confirm_button"))); got[0] != "dispute.form_closed" {
-		t.Fatalf("Send after Back: %v", got)
+		t.Fatalf("Send after Cancel: %v", got)
 	}
 	summary = h.toSummary(card, "other", "text")
 	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "common.cancelled", "menu.title")
@@ -354,6 +375,43 @@ func TestDisputeLeaveRecordsNothing(t *testing.T) {
 	}
 	if s := h.session(); s.Flow != "" {
 		t.Fatalf("session after leaving: %+v", s)
+	}
+}
+
+// TestDisputeBackKeepsWhatWasTyped: "Back" from the summary walks the form
+// back one step at a time, keeping the photos, the description and the
+// reason; a new reason keeps the rest, and the dispute sent has it all.
+func TestDisputeBackKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	h.linkAs(1)
+	summary := h.toSummary(h.openCard("KZ-458812"), "damaged", "The box was crushed", "P1", "P2")
+	photos := h.pressData(button(t, summary, "common.back"))
+	wantIDs(t, photos, "dispute.ask_photos", "dispute.form.photos_kept")
+	if n := photos.Replies[0].Screen.Body[1].Count; n != 2 {
+		t.Errorf("photos kept says %v, want 2", n)
+	}
+	ask := h.pressData(button(t, photos, "common.back"))
+	wantIDs(t, ask, "dispute.ask_text", "dispute.form.text_kept")
+	if got := ask.Replies[0].Screen.Body[1].Args["Text"]; got != "The box was crushed" {
+		t.Errorf("kept text shown as %q", got)
+	}
+	picker := h.pressData(button(t, ask, "common.back"))
+	wantIDs(t, picker, "dispute.ask_reason")
+	ask = h.pressData(button(t, picker, "dispute.reason_wrong_item"))
+	wantIDs(t, ask, "dispute.ask_text", "dispute.form.text_kept")
+	photos = h.pressData(button(t, ask, "dispute.form.keep_button"))
+	wantIDs(t, photos, "dispute.ask_photos", "dispute.form.photos_kept")
+	h.photo("P3")
+	summary = h.pressData(button(t, photos, "dispute.done_button"))
+	wantIDs(t, summary, "dispute.summary")
+	// From the summary back to the description, a new one replaces it.
+	h.pressData(button(t, h.pressData(button(t, summary, "common.back")), "common.back"))
+	h.text("Wrong colour, and the box was crushed")
+	summary = h.pressData(button(t, photos, "dispute.done_button"))
+	h.pressData(button(t, summary, "dispute.confirm_button"))
+	d, ok := h.dispute(aigerimRefused)
+	if !ok || d.Reason != "wrong_item" || d.Text != "Wrong colour, and the box was crushed" || !slices.Equal(d.PhotoFileIDs, []string{"P1", "P2", "P3"}) {
+		t.Fatalf("dispute %+v (recorded %v)", d, ok)
 	}
 }
 
@@ -369,6 +427,11 @@ func TestDisputeTextRules(t *testing.T) {
 		{"1000 Cyrillic characters", flows.Event{Kind: flows.EventText, Text: strings.Repeat("я", 1000)}, []string{"dispute.ask_photos"}},
 		{"1001 characters", flows.Event{Kind: flows.EventText, Text: strings.Repeat("я", 1001)}, []string{"dispute.text_too_long", "dispute.ask_text"}},
 		{"only spaces", flows.Event{Kind: flows.EventText, Text: " \n\t "}, []string{"dispute.text_empty", "dispute.ask_text"}},
+		{"only zero-width marks", flows.Event{Kind: flows.EventText, Text: "\u200b\u200c\u200d\u2060\ufeff"}, []string{"dispute.text_empty", "dispute.ask_text"}},
+		{"only controls and bidi marks", flows.Event{Kind: flows.EventText, Text: "\x00\x1b\u202e\u2066 \u200f"}, []string{"dispute.text_empty", "dispute.ask_text"}},
+		{"a lone emoji", flows.Event{Kind: flows.EventText, Text: "😡"}, []string{"dispute.form.text_words", "dispute.ask_text"}},
+		{"emoji and punctuation", flows.Event{Kind: flows.EventText, Text: "👎👎 !!! 123"}, []string{"dispute.form.text_words", "dispute.ask_text"}},
+		{"words with an emoji", flows.Event{Kind: flows.EventText, Text: "сломан 😡"}, []string{"dispute.ask_photos"}},
 		{"a photo", flows.Event{Kind: flows.EventPhoto, FileID: "AgAC"}, []string{"dispute.text_expected", "dispute.ask_text"}},
 		{"a document", flows.Event{Kind: flows.EventDocument, FileID: "BQAC"}, []string{"dispute.text_expected", "dispute.ask_text"}},
 	}
@@ -444,6 +507,21 @@ func TestDisputeTextIsEscaped(t *testing.T) {
 	}
 	if d, _ := h.dispute(aigerimRefused); d.Text != text {
 		t.Fatalf("stored %q, want %q as given", d.Text, text)
+	}
+}
+
+// TestDisputeTextIsCleaned: control characters, bidi overrides and
+// zero-width marks are neither stored nor shown back.
+func TestDisputeTextIsCleaned(t *testing.T) {
+	h := newHarness(t)
+	h.linkAs(1)
+	summary := h.toSummary(h.openCard("KZ-458812"), "damaged", "Box\x00 crushed\x1b[2J, see \u202eFDP.exe\u202c\u200b")
+	if got := summary.Replies[0].Screen.Body[0].Args["Text"]; got != "Box crushed[2J, see FDP.exe" {
+		t.Errorf("summary shows %q", got)
+	}
+	h.pressData(button(t, summary, "dispute.confirm_button"))
+	if d, _ := h.dispute(aigerimRefused); d.Text != "Box crushed[2J, see FDP.exe" {
+		t.Fatalf("stored %q", d.Text)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"paydesk/locales"
@@ -91,6 +92,7 @@ func (e *Engine) LinkToken(id store.CustomerID, ttl time.Duration) string {
 // no effect on the session and may be retried (store unavailable, or another
 // replica saved the chat in between).
 func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
+	ev.Text, ev.Args = CleanText(ev.Text), CleanText(ev.Args) // free text, wherever it goes next
 	sess, err := e.state.Session(ctx, ev.ChatID)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("load session %d: %w", ev.ChatID, err)
@@ -99,7 +101,6 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	if ev.LanguageCode != "" {
 		sess.ClientLanguage = locales.Match(ev.LanguageCode)
 	}
-	c.Lang = sess.Lang(locales.Match(ev.LanguageCode))
 	if sess.CustomerID != 0 {
 		cust, err := e.ledger.Customer(ctx, sess.CustomerID)
 		switch {
@@ -111,10 +112,15 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 			return Outcome{}, fmt.Errorf("load customer of chat %d: %w", ev.ChatID, err)
 		}
 	}
+	c.setLang()
 	expired := sess.Flow != "" && c.Now.Sub(sess.UpdatedAt) > e.ttl
 	if expired {
 		sess.Reset()
 	}
+	// The screen a view showed is the chat's screen until the next event;
+	// only a view, or wrong input answered with it again, keeps it.
+	c.view = sess.Data[keyView]
+	delete(sess.Data, keyView)
 	if err := e.dispatch(c, expired); err != nil {
 		return Outcome{}, err
 	}
@@ -123,6 +129,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("save session %d: %w", ev.ChatID, err)
 	}
 	e.recordExchanges(c)
+	c.out.Lang = c.Lang
 	return c.out, nil
 }
 
@@ -151,20 +158,61 @@ func (e *Engine) dispatch(c *Conv, expired bool) error {
 			c.Show(withMenu(c, Text("common.button_invalid")))
 			return nil
 		}
-		return h(c, a)
+		return e.runAction(c, h, a, ev.Data)
 	case EventContact:
 		return e.router.contact(c)
-	case EventOther:
-		c.Show(withMenu(c, Text("common.not_understood")))
-		return nil
 	}
-	// Free input: a text, a photo or a document.
+	// Free input: a text, a photo, a document, or anything else (a sticker,
+	// a voice message): the step, or the screen, answers it.
 	if expired {
 		c.Show(withMenu(c, Text("common.expired")))
 		return nil
 	}
 	if h, ok := e.router.inputs[stepKey(c.Session.Flow, c.Session.Step)]; ok {
 		return h(c)
+	}
+	return e.notUnderstood(c)
+}
+
+// keyView keeps, while the chat is at no step, the button data of the view
+// that showed the chat's last screen.
+const keyView = "view"
+
+// runAction runs a verified button; a view remembers itself as the chat's
+// screen (see notUnderstood).
+func (e *Engine) runAction(c *Conv, h ActionHandler, a Action, data string) error {
+	if err := h(c, a); err != nil {
+		return err
+	}
+	if e.router.views[a.Name] && c.Session.Flow == "" {
+		c.Set(keyView, data)
+	}
+	return nil
+}
+
+// notUnderstood answers input the chat's screen does not take: "please use
+// the buttons" above that same screen again, or above the menu when the
+// screen is not known (a command's answer, say).
+func (e *Engine) notUnderstood(c *Conv) error {
+	if data := c.view; data != "" && c.Session.Flow == "" {
+		a, err := e.signer.verify(c.Event.ChatID, data)
+		if h, ok := e.router.actions[a.Name]; err == nil && ok && e.router.views[a.Name] {
+			before := len(c.out.Replies)
+			if err := e.runAction(c, h, a, data); err != nil {
+				return err
+			}
+			noticed := false
+			for i := before; i < len(c.out.Replies); i++ {
+				if r := &c.out.Replies[i]; r.ChatID == c.Event.ChatID {
+					r.Screen.Replace = false // nothing was pressed: a new message
+					if !noticed {
+						r.Screen.Body = append([]Msg{M("common.not_understood")}, r.Screen.Body...)
+						noticed = true
+					}
+				}
+			}
+			return nil
+		}
 	}
 	c.Show(withMenu(c, Text("common.not_understood")))
 	return nil
@@ -183,7 +231,26 @@ type Conv struct {
 	// unrecorded keeps the event out of the chat's exchanges (the agents
 	// see it in the topic anyway).
 	unrecorded    bool
-	eventRecorded bool // the event is in the exchanges already (see recordEvent)
+	eventRecorded bool   // the event is in the exchanges already (see recordEvent)
+	view          string // the button data of the view that showed the chat's last screen, if any
+	// handoffDetails is what the customer gave a flow that could not take
+	// it (a dispute sent too late): Handoff puts it on the case card.
+	handoffDetails []Msg
+}
+
+// setLang picks the language of the replies to this chat: the one chosen
+// in the chat, else what its Telegram client reports (now or before), else
+// the language of the linked account (Telegram does not always send a
+// language_code), else English.
+func (c *Conv) setLang() {
+	def := "en"
+	if c.Customer != nil && slices.Contains(locales.Languages, c.Customer.Language) {
+		def = c.Customer.Language
+	}
+	if c.Event.LanguageCode != "" {
+		def = locales.Match(c.Event.LanguageCode)
+	}
+	c.Lang = c.Session.Lang(def)
 }
 
 // Context is the event's context.

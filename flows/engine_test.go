@@ -268,3 +268,39 @@ func wantHandoff(t *testing.T, out flows.Outcome, before ...string) {
 		t.Fatalf("screens %v, want %v and then support's", got, want)
 	}
 }
+
+// TestAccountLanguageWithoutLanguageCode: Telegram does not always send a
+// language_code; a linked customer is then answered in the account's
+// language, not English, from the link on.
+func TestAccountLanguageWithoutLanguageCode(t *testing.T) {
+	h := newHarness(t)
+	handle := func(chat int64, ev flows.Event) flows.Outcome {
+		t.Helper()
+		ev.ChatID, ev.UserID = chat, chat
+		out, err := h.engine.Handle(context.Background(), ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		chat        int64
+		phone, want string
+	}{{901, "+77010000001", "ru"}, {902, "+420601000001", "cs"}, {903, "+447700900001", "en"}} {
+		chat := tc.chat
+		if out := handle(chat, flows.Event{Kind: flows.EventStart, Command: "start"}); out.Lang != "en" {
+			t.Errorf("unlinked, no language_code: %q, want en", out.Lang)
+		}
+		out := handle(chat, contact(tc.phone, chat))
+		if out.Replies[0].Lang != tc.want {
+			t.Errorf("%s: linked in %q, want the account's %q", tc.phone, out.Replies[0].Lang, tc.want)
+		}
+		if out := handle(chat, flows.Event{Kind: flows.EventStart, Command: "start"}); out.Replies[0].Lang != tc.want {
+			t.Errorf("%s: answered in %q, want the account's %q", tc.phone, out.Replies[0].Lang, tc.want)
+		}
+		// What the client reports still wins over the account.
+		if out := handle(chat, flows.Event{Kind: flows.EventStart, Command: "start", LanguageCode: "de"}); out.Replies[0].Lang != "en" {
+			t.Errorf("%s: with language_code de answered in %q, want en", tc.phone, out.Replies[0].Lang)
+		}
+	}
+}

@@ -71,18 +71,25 @@ func reasonMsg(reason string) Msg {
 // ticket) rather than finding the ticket already open. From here on, until
 // the ticket closes, the customer's messages go to the agents (see
 // supportIntercept) and the chat leaves whatever flow step it was at.
+//
+// An unlinked chat can be handed off too (its ticket has no customer, and
+// the case card says the chat is not verified), but only about a general
+// subject: an object belongs to a customer.
 func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
-	if c.Customer == nil {
-		return store.Ticket{}, false, errors.New("handoff: chat is not linked")
+	var customer store.CustomerID
+	if c.Customer != nil {
+		customer = c.Customer.ID
+	} else if _, id := splitSubject(subject); id != 0 {
+		return store.Ticket{}, false, fmt.Errorf("handoff about %s: chat %d is not linked", subject, c.Event.ChatID)
 	}
-	t, reopened, err := reopenForHandoff(c, subject)
+	t, reopened, err := reopenForHandoff(c, customer, subject)
 	if err != nil {
 		return store.Ticket{}, false, err
 	}
 	created := reopened
 	if !reopened {
 		t, created, err = c.State().OpenTicket(c.Context(), store.Ticket{
-			CustomerID: c.Customer.ID,
+			CustomerID: customer,
 			ChatID:     c.Event.ChatID,
 			Subject:    subject,
 			Reason:     reason,
@@ -91,7 +98,7 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 			CreatedAt:  c.Now,
 		})
 		if err != nil {
-			return store.Ticket{}, false, fmt.Errorf("open ticket %s for customer %d: %w", subject, c.Customer.ID, err)
+			return store.Ticket{}, false, fmt.Errorf("open ticket %s for customer %d, chat %d: %w", subject, customer, c.Event.ChatID, err)
 		}
 	}
 	c.Leave()
@@ -110,12 +117,15 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 				return store.Ticket{}, false, err
 			}
 		}
+		if len(c.handoffDetails) > 0 {
+			c.note(t, c.handoffDetails...)
+		}
 		c.Show(queueScreen(c, t, M("support.already_open", "Ticket", TicketNo(t))))
 		return t, false, nil
 	}
 	c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason, "reopened", reopened)
 	c.e.recordEvent(c)
-	card, err := c.e.card(c.ctx, t, c.Now)
+	card, err := c.e.card(c.ctx, t, c.Now, c.handoffDetails...)
 	if err != nil {
 		return store.Ticket{}, false, err
 	}
@@ -154,13 +164,13 @@ func openingRelay(c *Conv, t store.Ticket) error {
 
 // reopenForHandoff reopens the customer's ticket about subject if an agent
 // closed it within the reopen window.
-func reopenForHandoff(c *Conv, subject string) (store.Ticket, bool, error) {
-	t, err := c.State().LastClosedTicket(c.ctx, c.Customer.ID, c.Event.ChatID, subject)
+func reopenForHandoff(c *Conv, customer store.CustomerID, subject string) (store.Ticket, bool, error) {
+	t, err := c.State().LastClosedTicket(c.ctx, customer, c.Event.ChatID, subject)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (c.Now.Sub(t.ClosedAt) > ReopenWindow || t.ChatID != c.Event.ChatID)) {
 		return store.Ticket{}, false, nil
 	}
 	if err != nil {
-		return store.Ticket{}, false, fmt.Errorf("last ticket %s of customer %d: %w", subject, c.Customer.ID, err)
+		return store.Ticket{}, false, fmt.Errorf("last ticket %s of customer %d, chat %d: %w", subject, customer, c.Event.ChatID, err)
 	}
 	switch err := c.State().ReopenTicket(c.ctx, t.ID); {
 	case errors.Is(err, store.ErrDuplicate), errors.Is(err, store.ErrNotFound):

@@ -9,7 +9,7 @@ const (
 
 func registerLanguage(r *Router) {
 	r.Command("language", func(c *Conv) error { c.Show(languagePicker(c)); return nil })
-	r.Action(actLanguage, func(c *Conv, _ Action) error {
+	r.View(actLanguage, func(c *Conv, _ Action) error {
 		s := languagePicker(c)
 		s.Replace = true
 		c.Show(s)

@@ -105,6 +105,7 @@ func linked(c *Conv, cust store.Customer) error {
 	c.Leave()
 	c.Session.CustomerID = cust.ID
 	c.Customer = &cust
+	c.setLang() // the account's language, if the chat has none of its own
 	c.Log().Info("chat linked", "chat", c.Event.ChatID, "customer", cust.ID)
 	s := Text("link.done", "Name", firstName(cust.Name))
 	s.RemoveReply = true

@@ -27,14 +27,14 @@ func registerMenu(r *Router) {
 		return nil
 	})
 	r.Command("help", func(c *Conv) error { c.Show(help(c)); return nil })
-	r.Action(actMenu, func(c *Conv, _ Action) error {
+	r.View(actMenu, func(c *Conv, _ Action) error {
 		c.Leave()
 		s := menu(c)
 		s.Replace = true
 		c.Show(s)
 		return nil
 	})
-	r.Action(actHelp, func(c *Conv, _ Action) error {
+	r.View(actHelp, func(c *Conv, _ Action) error {
 		s := help(c)
 		s.Replace = true
 		c.Show(s)
@@ -62,16 +62,17 @@ func start(c *Conv) error {
 // menu is the main menu. Entries that show money data ask to link the
 // account first when the chat is not linked (see requireCustomer).
 func menu(c *Conv) Screen {
-	return Screen{
-		Body: []locales.Msg{locales.M("menu.title")},
-		Inline: [][]Button{
-			{c.Button(locales.M("menu.transfers"), actTransfers)},
-			{c.Button(locales.M("menu.withdrawals"), actWithdrawals)},
-			{c.Button(locales.M("menu.returns"), actReturns)},
-			{c.Button(locales.M("menu.support"), actSupport)},
-			{c.Button(locales.M("menu.language"), actLanguage), c.Button(locales.M("menu.help"), actHelp)},
-		},
+	rows := [][]Button{
+		{c.Button(locales.M("menu.transfers"), actTransfers)},
+		{c.Button(locales.M("menu.withdrawals"), actWithdrawals)},
+		{c.Button(locales.M("menu.returns"), actReturns)},
 	}
+	rows = append(rows, merchantMenuRows(c)...) // «Заявки на отмену», merchants only
+	rows = append(rows,
+		[]Button{c.Button(locales.M("menu.support"), actSupport)},
+		[]Button{c.Button(locales.M("menu.language"), actLanguage), c.Button(locales.M("menu.help"), actHelp)},
+	)
+	return Screen{Body: []locales.Msg{locales.M("menu.title")}, Inline: rows}
 }
 
 // withMenu puts the main menu under a screen's text: the way every dead end

@@ -12,6 +12,7 @@ type ActionHandler func(c *Conv, a Action) error
 type Router struct {
 	commands map[string]Handler
 	actions  map[string]ActionHandler
+	views    map[string]bool // actions that only show a screen (see View)
 	inputs   map[string]Handler
 	start    Handler
 	contact  Handler
@@ -28,6 +29,7 @@ func NewRouter() *Router {
 	return &Router{
 		commands:   map[string]Handler{},
 		actions:    map[string]ActionHandler{},
+		views:      map[string]bool{},
 		inputs:     map[string]Handler{},
 		jobs:       map[string]Job{},
 		describers: map[string]Describer{},
@@ -44,6 +46,15 @@ func (r *Router) Action(name string, h ActionHandler) {
 		panic("flows: action " + name + " registered twice")
 	}
 	r.actions[name] = h
+}
+
+// View routes an action that only shows a screen (a list, a card, the
+// menu) and changes nothing, so it can run again at any time: wrong input
+// while the screen is the chat's last one (a text where buttons are
+// expected) is answered with the same screen again, not the main menu.
+func (r *Router) View(name string, h ActionHandler) {
+	r.Action(name, h)
+	r.views[name] = true
 }
 
 // Input routes free input (text, photo, document) while the session is at
@@ -71,5 +82,6 @@ func registerAll(r *Router) {
 	registerWithdrawal(r)
 	registerTransfer(r)
 	registerDispute(r)
+	registerRefunds(r)
 	registerSupport(r)
 }

@@ -63,6 +63,9 @@ type Outcome struct {
 	Toast locales.Msg
 	// Relays are what the support group gets, in order (see Relay).
 	Relays []Relay
+	// Lang is the language of the event's own chat, the one the Toast is
+	// shown in: Replies may go to other chats, in their languages, first.
+	Lang string
 }
 
 // Text is a one-paragraph screen.

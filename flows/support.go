@@ -20,6 +20,7 @@ import (
 
 const (
 	actSupportBack = "sb" // "Back to the bot": leave the queue
+	actSupportStay = "ss" // "Stay with support": the answer to /cancel's question
 	actRate        = "sr" // rate a closed ticket: ticket id, 1..5
 )
 
@@ -43,21 +44,21 @@ const (
 )
 
 func registerSupport(r *Router) {
-	talk := RequireCustomer(func(c *Conv, _ Action) error {
+	// Support needs no linked account: someone who cannot link (a new
+	// phone, a lost account) most needs a person. The case card then says
+	// the chat is not verified.
+	r.Action(actSupport, func(c *Conv, _ Action) error {
 		_, _, err := Handoff(c, Subject("support", 0), ReasonMenu)
 		return err
 	})
-	r.Action(actSupport, talk)
 	r.Command("support", func(c *Conv) error {
-		if c.Customer == nil {
-			return talk(c, Action{Name: actSupport})
-		}
 		_, _, err := Handoff(c, Subject("support", 0), ReasonCommand)
 		return err
 	})
 	// Outside an open ticket the queue is already left; the rating works
 	// whenever the ticket is closed.
 	r.Action(actSupportBack, func(c *Conv, _ Action) error { c.Show(menu(c)); return nil })
+	r.Action(actSupportStay, func(c *Conv, _ Action) error { c.Show(menu(c)); return nil })
 	r.Action(actRate, rate)
 	r.intercept = supportIntercept
 	registerDescribers(r)
@@ -133,6 +134,9 @@ func inTicket(c *Conv, t store.Ticket) error {
 			return leaveSupport(c, t)
 		case err == nil && a.Name == actRate:
 			return rate(c, a)
+		case err == nil && a.Name == actSupportStay:
+			c.Show(Screen{Body: []Msg{M("support.cancel.stayed", "Ticket", TicketNo(t))}, Replace: true})
+			return nil
 		}
 		// Other buttons wait: the customer is talking to a person.
 		c.Toast(M("support.in_queue_toast"))
@@ -144,6 +148,18 @@ func inTicket(c *Conv, t store.Ticket) error {
 	}
 	if ev.Kind == EventText && c.e.isBackLabel(ev.Text) {
 		return leaveSupport(c, t)
+	}
+	if ev.Kind == EventCommand && ev.Command == "cancel" {
+		// The customer means the bot, not the agents: ask before leaving
+		// the queue, and relay nothing.
+		c.Show(Screen{
+			Body: []Msg{M("support.cancel.ask", "Ticket", TicketNo(t))},
+			Inline: [][]Button{
+				{c.Button(M("support.cancel.yes"), actSupportBack)},
+				{c.Button(M("support.cancel.no"), actSupportStay)},
+			},
+		})
+		return nil
 	}
 	if ev.Edited {
 		c.note(t, M("support.agent.edited"))

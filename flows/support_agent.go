@@ -80,6 +80,7 @@ type agentConv struct {
 // Agent runs one agent event. Members of the support group only: anyone
 // else is told so in the topic and changes nothing.
 func (e *Engine) Agent(ctx context.Context, ev AgentEvent) (Outcome, error) {
+	ev.Args, ev.From.Name = CleanText(ev.Args), CleanText(ev.From.Name) // both end up in topic posts and names
 	t, err := e.state.Ticket(ctx, ev.TicketID)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("agent event: %w", err)

@@ -111,15 +111,19 @@ func cmpOr(s, def string) string {
 	return s
 }
 
-// card builds the case card of a ticket at now.
-func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg, error) {
+// card builds the case card of a ticket at now; details (what the
+// customer gave the flow that handed off) go under the reason.
+func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time, details ...Msg) ([]Msg, error) {
 	body := []Msg{M("support.card.title", "Ticket", TicketNo(t), "Subject", subjectName(t.Subject))}
 	lang := M("lang." + cmpOr(t.Language, "en"))
 	// Every time on the card is in one zone, named on it: the customer's,
 	// whose deadlines and calendar the clocks run on; the team's for a chat
 	// that is not linked to a customer.
 	loc := e.hours.Loc
-	cust, err := e.ledger.Customer(ctx, t.CustomerID)
+	cust, err := store.Customer{}, store.ErrNotFound
+	if t.CustomerID != 0 {
+		cust, err = e.ledger.Customer(ctx, t.CustomerID)
+	}
 	switch {
 	case err == nil:
 		loc = cust.Location()
@@ -132,7 +136,10 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 		}
 		body = append(body, obj...)
 	case errors.Is(err, store.ErrNotFound):
+		// Whoever writes has not proved who they are: the agents must
+		// not take their word for an account.
 		body = append(body, M("support.card.unlinked", "Chat", fmt.Sprint(t.ChatID), "Lang", lang),
+			M("support.unverified.card"),
 			M("support.card.zone_team", "Zone", locales.ZoneName(now, loc)))
 	default:
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)
@@ -140,6 +147,7 @@ func (e *Engine) card(ctx context.Context, t store.Ticket, now time.Time) ([]Msg
 	if t.Reason != "" {
 		body = append(body, M("support.card.reason", "Reason", reasonMsg(t.Reason)))
 	}
+	body = append(body, details...)
 	a, err := e.state.TicketAssignee(ctx, t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("card of ticket %d: %w", t.ID, err)

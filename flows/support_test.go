@@ -189,11 +189,35 @@ func TestBackButtonInAnyLanguageAndInline(t *testing.T) {
 	}
 }
 
-func TestSupportCommandAsksToLinkFirst(t *testing.T) {
+// Someone who cannot link most needs a person: /support and "Talk to
+// support" hand an unlinked chat off, and the card says it is not verified.
+func TestSupportWorksUnlinked(t *testing.T) {
 	h := newHarness(t)
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "support"}), "link.required")
-	out := h.do(contact("+77010000001", chat))
-	wantIDs(t, out, "link.done", "support.handed_off", "support.wait", "support.relay_hint")
+	out := h.do(flows.Event{Kind: flows.EventCommand, Command: "support"})
+	wantIDs(t, out, "support.handed_off", "support.wait", "support.relay_hint")
+	wantRelays(t, out, "card:support.card.title")
+	text := render(t, out.Relays[0].Note)
+	for _, want := range []string{"Customer: not linked (chat 555)", "Not verified", "the customer sent /support"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("card lacks %q:\n%s", want, text)
+		}
+	}
+	if tk := h.ticket(1); tk.CustomerID != 0 || tk.ChatID != chat || tk.Status != store.TicketOpen {
+		t.Fatalf("ticket %+v", tk)
+	}
+	// What the person writes goes to the agents, not to the phone-number step.
+	out = h.do(flows.Event{Kind: flows.EventText, Text: "hello"})
+	wantIDs(t, out)
+	wantRelays(t, out, "to-topic")
+
+	// From the menu button of another unlinked chat: its own ticket.
+	other := int64(556)
+	menu := h.do(flows.Event{Kind: flows.EventStart, Command: "start", ChatID: other, UserID: other})
+	out = h.do(flows.Event{Kind: flows.EventAction, ChatID: other, UserID: other, Data: button(t, menu, "menu.support")})
+	wantIDs(t, out, "support.handed_off", "support.wait", "support.relay_hint")
+	if tk := h.ticket(2); tk.ChatID != other || tk.Reason != flows.ReasonMenu {
+		t.Fatalf("second chat's ticket %+v", tk)
+	}
 }
 
 func TestHandoffFromFlowsDescribesTheObject(t *testing.T) {
@@ -356,8 +380,11 @@ func TestAgentCommands(t *testing.T) {
 	if tk := h.ticket(1); tk.Status != store.TicketClosed {
 		t.Fatal("handback left the ticket open")
 	}
-	// Handed back, the chat is the bot's: text is no reopening.
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventText, Text: "ok"}), "common.not_understood", "menu.title")
+	// Handed back, the chat is the bot's: text is no reopening, and the
+	// screen it was handed back to is shown again.
+	out = h.do(flows.Event{Kind: flows.EventText, Text: "ok"})
+	wantIDs(t, out, "common.not_understood", "withdrawal.list_title")
+	wantRelays(t, out)
 }
 
 func TestSupportHours(t *testing.T) {
@@ -420,5 +447,44 @@ func TestTopicTitleFitsTelegram(t *testing.T) {
 	}
 	if !utf8.ValidString(got) || !strings.HasPrefix(got, "#12 · RU · Withdrawal #201 · 😀") {
 		t.Errorf("title %q", got)
+	}
+}
+
+// TestCancelInSupportAsksBeforeLeaving: /cancel while a ticket is open is
+// meant for the bot: it is not relayed to the agents, it asks, and only
+// "Yes" leaves the queue.
+func TestCancelInSupportAsksBeforeLeaving(t *testing.T) {
+	h := newSupportHarness(t)
+	h.do(flows.Event{Kind: flows.EventCommand, Command: "support"})
+	ask := h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"})
+	wantIDs(t, ask, "support.cancel.ask")
+	wantRelays(t, ask)
+	stay := h.pressData(button(t, ask, "support.cancel.no"))
+	wantIDs(t, stay, "support.cancel.stayed")
+	wantRelays(t, stay)
+	if tk := h.ticket(1); tk.Status != store.TicketOpen {
+		t.Fatalf("“Stay” closed the ticket: %+v", tk)
+	}
+	wantRelays(t, h.text("still here"), "to-topic")
+	left := h.pressData(button(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "support.cancel.yes"))
+	wantIDs(t, left, "support.left", "menu.title")
+	wantRelays(t, left, "note:support.agent.customer_left", "closed")
+	if tk := h.ticket(1); tk.Status != store.TicketClosed {
+		t.Fatalf("“Yes” left the ticket open: %+v", tk)
+	}
+}
+
+func TestHelpMentionsSupport(t *testing.T) {
+	b, err := locales.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	out := h.do(flows.Event{Kind: flows.EventCommand, Command: "help"})
+	for _, lang := range locales.Languages {
+		text, err := b.For(lang).Render(out.Replies[0].Screen.Body[0])
+		if err != nil || !strings.Contains(text, "/support") {
+			t.Errorf("%s help lacks /support: %q (%v)", lang, text, err)
+		}
 	}
 }

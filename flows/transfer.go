@@ -32,10 +32,10 @@ const transfersPerPage = 5
 func registerTransfer(r *Router) {
 	// actTransfers comes from the menu without args (page 0) and from the
 	// page buttons with the page.
-	r.Action(actTransfers, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actTransfers, RequireCustomer(func(c *Conv, a Action) error {
 		return showHistory(c, int(a.Arg(0)))
 	}))
-	r.Action(actTransferCard, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actTransferCard, RequireCustomer(func(c *Conv, a Action) error {
 		t, ok, err := ownTransfer(c, a)
 		if !ok || err != nil {
 			return err
@@ -85,16 +85,7 @@ func showHistory(c *Conv, page int) error {
 	for _, t := range list {
 		s.Inline = append(s.Inline, []Button{c.Button(transferLine(c, t), actTransferCard, t.ID, int64(page))})
 	}
-	var nav []Button
-	if page > 0 {
-		nav = append(nav, c.Button(M("transfer.previous"), actTransfers, int64(page-1)))
-	}
-	if page+1 < pages {
-		nav = append(nav, c.Button(M("transfer.next"), actTransfers, int64(page+1)))
-	}
-	if len(nav) > 0 {
-		s.Inline = append(s.Inline, nav)
-	}
+	s.Inline = append(s.Inline, PageRows(c, actTransfers, page, pages)...)
 	s.Inline = append(s.Inline, MenuRow(c))
 	c.Show(s)
 	return nil

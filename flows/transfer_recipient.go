@@ -16,7 +16,7 @@ import (
 // lost the message, still finds it there.
 
 func registerRecipient(r *Router) {
-	r.Action(actIncomingCard, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actIncomingCard, RequireCustomer(func(c *Conv, a Action) error {
 		in, ok, err := incomingRequest(c, a)
 		if !ok || err != nil {
 			return err

@@ -25,8 +25,8 @@ const (
 )
 
 func registerWithdrawal(r *Router) {
-	r.Action(actWithdrawals, RequireCustomer(withdrawalList))
-	r.Action(actWithdrawalCard, RequireCustomer(withdrawalCardAction))
+	r.View(actWithdrawals, RequireCustomer(withdrawalList))
+	r.View(actWithdrawalCard, RequireCustomer(withdrawalCardAction))
 	r.Action(actWithdrawalEscalate, RequireCustomer(withdrawalEscalate))
 	r.Job("withdrawal.nudge", withdrawalNudges)
 }

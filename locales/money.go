@@ -53,6 +53,10 @@ func (l *Localizer) symbol(code string) string {
 	return html.EscapeString(code)
 }
 
+// MinorDigits is how many digits after the decimal mark the currency has
+// (2 for KZT, CZK, EUR): what an amount typed by a person may carry.
+func MinorDigits(code string) int { return minorDigits(code) }
+
 // minorDigits is how many minor-unit digits the currency has (2 for KZT, CZK,
 // EUR, USD, RUB; 0 for JPY), from CLDR via x/text; 2 when unknown.
 func minorDigits(code string) int {

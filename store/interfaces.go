@@ -90,8 +90,8 @@ type State interface {
 }
 
 // Ledger is the payments backend's data and the writes paydesk asks of it:
-// customers, transfers, withdrawals, return requests, cancellation requests
-// and disputes. store/sqlite holds a demo ledger; a bank's backend is
+// customers, transfers, withdrawals, return requests, cancellation requests,
+// disputes, and merchants' payments with their refunds. store/sqlite holds a demo ledger; a bank's backend is
 // reached over HTTP. Writes are idempotent: asking twice (a redelivered
 // update, a retried request) has the effect of asking once.
 type Ledger interface {
@@ -99,6 +99,7 @@ type Ledger interface {
 	Payments
 	Cancellations
 	Disputes
+	Refunds // merchants' payments and their refunds
 	// Ping reports whether the ledger is reachable (readiness).
 	Ping(ctx context.Context) error
 	Close() error

@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 )
 
@@ -10,6 +11,7 @@ type Fault struct {
 	Status      int    // e.g. 429, 500, 502, 403
 	RetryAfter  int    // seconds, sent as parameters.retry_after (429)
 	Drop        bool   // close the connection without answering
+	Garbage     bool   // answer 200 with a body that is not JSON (a broken proxy, a client bug)
 	Description string // default: what Telegram says for Status
 }
 
@@ -61,6 +63,13 @@ func (s *Server) injectFault(w http.ResponseWriter, call Call, f *Fault) {
 			return
 		}
 		_ = conn.Close() // the point is a connection that ends without an answer
+		return
+	}
+	if f.Garbage {
+		call.Status = 0 // not an answer of the Bot API: nothing was sent
+		s.record(call)
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, "<html><body>Bad gateway</body></html>")
 		return
 	}
 	status := f.Status

@@ -183,12 +183,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var result any
 	var apiErr *apiError
+	broken := false
 	if method == "getUpdates" {
-		result = s.getUpdates(r, params)
+		result, broken = s.getUpdates(r, params)
 	} else {
 		result, apiErr = s.answer(m, params)
 	}
-	if apiErr == nil {
+	if apiErr == nil && !broken {
 		s.checkResult(m, result)
 	}
 	s.finish(w, call, result, apiErr)

@@ -2,7 +2,9 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -11,6 +13,8 @@ import (
 type queuedUpdate struct {
 	id   int64
 	data json.RawMessage
+	// broken: pushed by PushBrokenUpdate, outside the spec on purpose.
+	broken bool
 }
 
 const defaultUpdatesLimit = 100
@@ -47,6 +51,21 @@ func (s *Server) PushUpdate(u models.Update) int64 {
 	return u.ID
 }
 
+// PushBrokenUpdate queues an update the client cannot decode: the fields of
+// data (a JSON object) with update_id set to the next id. It is exempt from
+// the spec check; it stands for what a newer Bot API, or a library bug, can
+// put in front of the bot. It returns the id.
+func (s *Server) PushBrokenUpdate(data string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lastUpdID++
+	id := s.lastUpdID
+	raw := json.RawMessage(fmt.Sprintf(`{"update_id":%d,%s`, id, strings.TrimPrefix(data, "{")))
+	s.updates = append(s.updates, queuedUpdate{id: id, data: raw, broken: true})
+	s.notifyLocked()
+	return id
+}
+
 // Confirmed is the highest offset any getUpdates call has sent: updates
 // with update_id below it are confirmed, as Telegram counts them.
 func (s *Server) Confirmed() int64 {
@@ -58,7 +77,8 @@ func (s *Server) Confirmed() int64 {
 // getUpdates serves queued updates from offset on, waiting up to timeout
 // seconds for one to be pushed; closing the server or the client going
 // away ends the wait early.
-func (s *Server) getUpdates(r *http.Request, params map[string]any) []json.RawMessage {
+// broken reports whether one of them was pushed by PushBrokenUpdate.
+func (s *Server) getUpdates(r *http.Request, params map[string]any) (updates []json.RawMessage, broken bool) {
 	offset, _ := params["offset"].(int64)
 	limit, _ := params["limit"].(int64)
 	if limit <= 0 || limit > defaultUpdatesLimit {
@@ -71,19 +91,21 @@ func (s *Server) getUpdates(r *http.Request, params map[string]any) []json.RawMe
 		s.mu.Lock()
 		s.confirmLocked(offset)
 		out := make([]json.RawMessage, 0, limit)
+		broken = false
 		for _, u := range s.updates {
 			if int64(len(out)) == limit {
 				break
 			}
 			out = append(out, u.data)
+			broken = broken || u.broken
 		}
 		changed := s.changed
 		s.mu.Unlock()
 		if len(out) > 0 || timeout <= 0 {
-			return out
+			return out, broken
 		}
 		if !s.park(r, changed, deadline.C) {
-			return out
+			return out, broken
 		}
 	}
 }

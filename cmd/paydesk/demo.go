@@ -52,8 +52,12 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine := flows.New(db, db, flows.WithSecret(secret), flows.WithLogger(quiet))
+	// The demo's clock runs with the wall clock, shifted by "/clock +2d".
+	var shift time.Duration
+	now := func() time.Time { return time.Now().Add(shift) }
+	engine := flows.New(db, db, flows.WithSecret(secret), flows.WithLogger(quiet), flows.WithClock(now))
 	c := console.New(engine, bundle, stdout)
+	c.Advance = func(d time.Duration) time.Time { shift += d; return now() }
 	c.LanguageCode = *lang
 	c.Phone = *as
 	if *as != "" {

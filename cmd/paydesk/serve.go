@@ -93,6 +93,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if !m.Config.Support.configured() {
 		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID and PAYDESK_SUPPORT_GROUPS are not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}
+	warnCalendars(m.Log, time.Now())
 	m.bot = b
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
 

@@ -3,6 +3,8 @@ package businessday
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -130,4 +132,29 @@ func (y *yearDays) working(d date) bool {
 		return false
 	}
 	return y.worked[d] || !d.weekend()
+}
+
+// Gap is a year a calendar does not fully know: its lunar holidays or
+// decreed swaps are missing, so business days counted in it may be wrong.
+type Gap struct {
+	Country string // ISO code, e.g. "KZ"
+	Year    int
+}
+
+// Uncovered lists, by country, the first year between the dates of from
+// and to (UTC) whose days off are not all known. serve warns at start when
+// the next months are not covered, so the data are added in time (README:
+// Adding a year to a business-day calendar).
+func Uncovered(from, to time.Time) []Gap {
+	var gaps []Gap
+	for _, code := range slices.Sorted(maps.Keys(calendars)) {
+		c := calendars[code]
+		for y := from.UTC().Year(); y <= to.UTC().Year(); y++ {
+			if !c.HasData(y) {
+				gaps = append(gaps, Gap{Country: code, Year: y})
+				break
+			}
+		}
+	}
+	return gaps
 }

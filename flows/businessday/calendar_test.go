@@ -2,6 +2,7 @@ package businessday
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -252,5 +253,23 @@ func TestIsBusinessDayNormalisesDates(t *testing.T) {
 	// 32 December 2025 is 1 January 2026, a holiday.
 	if cz.IsBusinessDay(2025, time.December, 32) {
 		t.Error("CZ IsBusinessDay(2025-12-32) = true, want false (New Year)")
+	}
+}
+
+func TestUncovered(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+		want     []Gap
+	}{
+		{"within the tables", day(2026, time.June, 1), day(2026, time.August, 30), nil},
+		{"up to the last day of the tables", day(2027, time.October, 2), day(2027, time.December, 31), nil},
+		{"past the Kazakh table", day(2027, time.November, 1), day(2028, time.January, 30), []Gap{{"KZ", 2028}}},
+		{"long past it", day(2031, time.March, 1), day(2031, time.May, 30), []Gap{{"KZ", 2031}}},
+	} {
+		if got := Uncovered(tc.from, tc.to); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -12,6 +12,8 @@
 //   - "#photo id"   sends a photo with that file id;
 //   - "agent: text" is a support agent writing in the topic of the chat's
 //     ticket (commands too: "agent: /close");
+//   - "/clock +2d" (+5h, +30m) moves the demo clock and runs the periodic
+//     jobs (see clock.go);
 //   - anything else is text the customer typed.
 package console
 
@@ -23,6 +25,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"paydesk/flows"
 	"paydesk/locales"
@@ -48,6 +51,9 @@ type Console struct {
 	// SupportLang is the language of the support group's posts; "" shows
 	// each ticket's posts in its customer's language.
 	SupportLang string
+	// Advance moves the engine's clock forward by d and returns the new
+	// time; "/clock" needs it (nil: the console has no clock to move).
+	Advance func(d time.Duration) time.Time
 
 	agentText string // the agent's line being relayed
 
@@ -92,6 +98,9 @@ func (c *Console) Line(ctx context.Context, line string) error {
 	}
 	if text, ok := strings.CutPrefix(line, AgentPrefix); ok {
 		return c.agentLine(ctx, strings.TrimSpace(text))
+	}
+	if name, arg, _ := strings.Cut(line, " "); strings.EqualFold(name, ClockCommand) {
+		return c.clockLine(ctx, arg)
 	}
 	ev, ok := c.event(line)
 	if !ok {
@@ -195,6 +204,9 @@ func (c *Console) print(out flows.Outcome) error {
 }
 
 func (c *Console) lang(out flows.Outcome) string {
+	if out.Lang != "" {
+		return out.Lang
+	}
 	for _, r := range out.Replies {
 		if r.ChatID == c.ChatID {
 			return r.Lang

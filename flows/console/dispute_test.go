@@ -50,7 +50,8 @@ func TestGoldenDispute(t *testing.T) {
 }
 
 // TestGoldenDisputeWindow walks the clock: the time left with two plural
-// numbers, leaving the form by "Back" and by /cancel, the reminder when 24 h
+// numbers, "Back" keeping the description, leaving the form by "Cancel"
+// (confirmed) and by /cancel, the reminder when 24 h
 // are left (sent once), and a form sent one second after the deadline.
 func TestGoldenDisputeWindow(t *testing.T) {
 	for _, tc := range disputeCustomers {
@@ -79,7 +80,8 @@ func TestGoldenDisputeWindow(t *testing.T) {
 
 			s.Advance(19 * time.Hour) // 1 day 5 hours left
 			play("/menu", "3", "2",
-				"1", "4", tc.text, "2", // Back at the photos step: nothing recorded
+				"1", "4", tc.text, "2", // Back at the photos step: the description, kept
+				"3", "1", // Cancel, confirmed: nothing recorded
 				"1", "5", "/cancel") // /cancel at the text step
 			if got := tick(); strings.Contains(got, tc.order) {
 				t.Fatalf("a reminder with more than 24 h left:\n%s", got)

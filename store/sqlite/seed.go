@@ -270,7 +270,7 @@ func seed(ctx context.Context, tx querier, now time.Time) error {
 			return fmt.Errorf("customer %d: %w", a.customer.ID, err)
 		}
 	}
-	return nil
+	return seedMerchants(ctx, tx, now) // seed_refunds.go
 }
 
 // ids are the next ids to give per table.

@@ -95,6 +95,8 @@ func RunLedger(t *testing.T, open func(t *testing.T) store.Ledger) {
 	t.Run("Cancellations", func(t *testing.T) { testCancellations(t, o(t)) })
 	t.Run("CancellationRace", func(t *testing.T) { testCancellationRace(t, o(t)) })
 	t.Run("IdempotencyKeys", func(t *testing.T) { testIdempotencyKeys(t, o(t)) })
+	t.Run("Refunds", func(t *testing.T) { testRefunds(t, o(t)) })
+	t.Run("RefundRace", func(t *testing.T) { testRefundRace(t, o(t)) })
 }
 
 // opened opens a store and closes it when the test ends.
