@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
