@@ -327,3 +327,65 @@ func TestAgentsEditEditsTheCustomersCopy(t *testing.T) {
 		t.Errorf("an edited /card did something: %s", describe(calls))
 	}
 }
+
+// racingSaves makes the customer's chat saved by someone else just before
+// the next save of it once armed: the customer's own message committed at
+// the same moment.
+type racingSaves struct {
+	store.State
+	chat  int64
+	armed atomic.Bool
+}
+
+func (r *racingSaves) SaveSession(ctx context.Context, s *store.Session) error {
+	if s.ChatID == r.chat && r.armed.CompareAndSwap(true, false) {
+		other, err := r.State.Session(ctx, s.ChatID)
+		if err != nil {
+			return err
+		}
+		if err := r.State.SaveSession(ctx, &other); err != nil {
+			return err
+		}
+	}
+	return r.State.SaveSession(ctx, s)
+}
+
+// TestHandbackWhileTheCustomerWrites: /handback puts the customer into a
+// flow while their own message saves the chat at the same moment; the
+// flow's screen still reaches them, and the ticket is closed once.
+func TestHandbackWhileTheCustomerWrites(t *testing.T) {
+	race := &racingSaves{chat: customer}
+	r := newSupportRigFrom(&supportRig{t: t, support: supportChat, wrap: func(s store.State) store.State {
+		race.State = s
+		return race
+	}})
+	r.handOff()
+	race.armed.Store(true)
+	calls := r.from(agentMsg(anna, firstTopic, "/handback withdrawal"))
+	if race.armed.Load() {
+		t.Fatal("the race was not run")
+	}
+	var toCustomer []string
+	for _, c := range only(calls, "sendMessage") {
+		if c.ChatID() == customer {
+			toCustomer = append(toCustomer, c.Text())
+		}
+	}
+	if len(toCustomer) != 2 || !strings.Contains(toCustomer[0], "вернула вас к боту") {
+		t.Fatalf("customer after a handback that met their message: %q, want the handback and the flow's screen", toCustomer)
+	}
+	want(t, calls, "closeForumTopic", 1)
+}
+
+// TestMembershipIsCheckedOnceAMinute: an agent's busy minute costs one
+// getChatMember, not one per message.
+func TestMembershipIsCheckedOnceAMinute(t *testing.T) {
+	r := newSupportRig(t, supportChat)
+	r.handOff()
+	for _, text := range []string{"Здравствуйте", "/note проверяю", "Минуту", "/card"} {
+		r.handle(agentMsg(anna, firstTopic, text))
+	}
+	if n := len(r.api.CallsTo("getChatMember")); n != 1 {
+		t.Errorf("%d getChatMember calls for four messages of one agent, want 1", n)
+	}
+}
