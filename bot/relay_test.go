@@ -83,15 +83,7 @@ func TestTenRatingTapsPostOneNote(t *testing.T) {
 	r := newSupportRig(t, supportChat)
 	r.handOff()
 	calls := r.from(agentMsg(anna, firstTopic, "/close"))
-	var rate telegramtest.Call
-	for _, c := range only(calls, "sendMessage") {
-		if c.ChatID() == customer && strings.Contains(c.Text(), "Оцените") {
-			rate = c
-		}
-	}
-	if rate.Method == "" {
-		t.Fatalf("no rating question: %s", describe(calls))
-	}
+	rate := rateQuestion(t, calls)
 	notes := 0
 	for i := range 10 {
 		label := "3 ★"

@@ -459,15 +459,7 @@ func TestCloseRateReopenAndRestart(t *testing.T) {
 
 	calls := r.from(agentMsg(anna, firstTopic, "/done"))
 	want(t, calls, "closeForumTopic", 1)
-	var rate telegramtest.Call
-	for _, c := range only(calls, "sendMessage") {
-		if c.ChatID() == customer && strings.Contains(c.Text(), "Оцените") {
-			rate = c
-		}
-	}
-	if rate.Method == "" {
-		t.Fatalf("no rating question: %s", describe(calls))
-	}
+	rate := rateQuestion(t, calls)
 	calls = r.from(press("5 ★", buttonData(t, rate, "5 ★")))
 	if tk, _ := r.db.Ticket(context.Background(), 1); tk.Rating != 5 {
 		t.Fatalf("rating %d", tk.Rating)
@@ -561,4 +553,16 @@ func TestWithoutSupportGroupTicketsAreStillRecorded(t *testing.T) {
 	if tk, err := r.db.OpenTicketOfChat(context.Background(), customer); err != nil || tk.Subject != "support" {
 		t.Fatalf("ticket %+v %v", tk, err)
 	}
+}
+
+// rateQuestion is the question asking the customer to rate the help.
+func rateQuestion(t *testing.T, calls []telegramtest.Call) telegramtest.Call {
+	t.Helper()
+	for _, c := range only(calls, "sendMessage") {
+		if c.ChatID() == customer && strings.Contains(c.Text(), "Оцените") {
+			return c
+		}
+	}
+	t.Fatalf("no rating question: %s", describe(calls))
+	return telegramtest.Call{}
 }
