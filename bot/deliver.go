@@ -143,22 +143,23 @@ func (b *Bot) drain(chat int64) {
 		rounds = 0
 		gone := map[int64]bool{}
 		for _, x := range done {
-			if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), x.ID); err != nil {
-				b.log.Error("forget a sent delivery", "delivery", x.ID, "err", err)
-			}
 			gone[x.ID] = true
 		}
 		b.mu.Lock()
 		kept := b.queues[chat][:0]
 		for _, x := range b.queues[chat] {
-			if gone[x.ID] {
-				delete(b.queued, x.ID)
-				continue
+			if !gone[x.ID] {
+				kept = append(kept, x)
 			}
-			kept = append(kept, x)
 		}
 		b.queues[chat] = kept
 		b.mu.Unlock()
+		// The chat's next reply does not wait for the store to forget this
+		// one (or the ones folded with it): the deletes join the next group
+		// commit in the background.
+		for _, x := range done {
+			b.senders.Go(func() { b.forget(x.ID) })
+		}
 	}
 }
 
@@ -215,6 +216,19 @@ func (b *Bot) pause(d time.Duration) error {
 }
 
 var errStopping = errors.New("the bot is stopping")
+
+// forget deletes a delivery that Telegram has had its say on. Until the
+// delete is committed the delivery stays marked as queued, so the resend
+// loop cannot take it up again; a crash before then resends it once its
+// lease runs out, as a crash between sending and deleting always could.
+func (b *Bot) forget(id int64) {
+	if err := b.st.DeleteDelivery(context.WithoutCancel(b.sendCtx), id); err != nil {
+		b.log.Error("forget a sent delivery", "delivery", id, "err", err)
+	}
+	b.mu.Lock()
+	delete(b.queued, id)
+	b.mu.Unlock()
+}
 
 // dropQueue forgets a chat's queue when the bot stops; the deliveries stay
 // in the store.

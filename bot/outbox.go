@@ -28,12 +28,14 @@ type Limits struct {
 	Group     Limit // messages sent or edited, topics changed, in one group (negative id)
 }
 
-// DefaultLimits keep under Telegram's: at most 30 new messages in any second
-// overall, of which proactive ones at most 20 a second; 3 at once then 1 a
-// second per private chat; at most 20 in any minute per group.
+// DefaultLimits keep to Telegram's: 30 new messages a second overall (a
+// burst of 5 absorbs replies that arrive together), of which proactive
+// ones at most 20 a second; 3 at once then 1 a second per private chat; at
+// most 20 in any minute per group. Telegram's overall limit is "about 30";
+// where it is stricter its 429 retry_after has the last word.
 func DefaultLimits() Limits {
 	return Limits{
-		Global:    Limit{Every: time.Second / 25, Burst: 5},
+		Global:    Limit{Every: time.Second / 30, Burst: 5},
 		Proactive: Limit{Every: time.Second / 20, Burst: 1},
 		Private:   Limit{Every: time.Second, Burst: 3},
 		Group:     Limit{Every: time.Minute / 17, Burst: 3},

@@ -34,13 +34,14 @@ func quiet(t time.Time, loc *time.Location) bool {
 // withdrawalNudges walks the open withdrawals and nudges each stuck one.
 func withdrawalNudges(t *Tick) error {
 	var errs []error
+	ledger := newMemoLedger(t.Ledger())
 	for after := int64(0); ; {
-		page, err := t.Ledger().OpenWithdrawals(t.Context(), after, nudgePage)
+		page, err := ledger.OpenWithdrawals(t.Context(), after, nudgePage)
 		if err != nil {
 			return fmt.Errorf("open withdrawals: %w", err)
 		}
 		for _, w := range page {
-			if err := nudgeWithdrawal(t, w); err != nil {
+			if err := nudgeWithdrawal(t, ledger, w); err != nil {
 				// One withdrawal's bad data must not hold back the others.
 				errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", w.ID, err))
 			}
@@ -55,13 +56,13 @@ func withdrawalNudges(t *Tick) error {
 // nudgeWithdrawal sends the nudge for w if it is stuck, the customer is
 // awake and has a chat, and nobody has sent it yet. The claim is recorded
 // before the message is returned, so a second tick sends nothing.
-func nudgeWithdrawal(t *Tick, w store.Withdrawal) error {
+func nudgeWithdrawal(t *Tick, ledger store.Ledger, w store.Withdrawal) error {
 	ctx := t.Context()
-	cust, err := t.Ledger().Customer(ctx, w.CustomerID)
+	cust, err := ledger.Customer(ctx, w.CustomerID)
 	if err != nil {
 		return err
 	}
-	k, err := assessWithdrawal(ctx, t.Ledger(), cust, w, t.Now)
+	k, err := assessWithdrawal(ctx, ledger, cust, w, t.Now)
 	if err != nil || !k.stuck() || quiet(t.Now, k.loc) {
 		return err
 	}

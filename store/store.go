@@ -10,6 +10,7 @@ package store
 
 import (
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -40,11 +41,20 @@ type Customer struct {
 
 // Location returns the customer's time zone, or UTC if it is unknown.
 func (c Customer) Location() *time.Location {
-	if loc, err := time.LoadLocation(c.TimeZone); err == nil {
-		return loc
+	if loc, ok := zones.Load(c.TimeZone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	zones.Store(c.TimeZone, loc)
+	return loc
 }
+
+// zones caches the time zones by name: time.LoadLocation reads and parses
+// the zone file on every call, and a tick asks for one per withdrawal.
+var zones sync.Map // string -> *time.Location
 
 // ShortName is the customer's name as shown to other people: the first name
 // and the initial of the last one ("Айгуль С."), so a full name never leaks.

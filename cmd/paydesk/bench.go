@@ -10,12 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"time"
 
 	"paydesk/bot"
-	"paydesk/internal/loadtest"
+	"paydesk/cmd/paydesk/internal/loadtest"
 	"paydesk/store"
 	"paydesk/store/sqlite"
 )
@@ -40,6 +41,7 @@ type benchConfig struct {
 	script   string
 	baseline bool
 	keep     string
+	cpuprof  string
 }
 
 // runBench measures serve's real webhook handler, dispatcher, flows and
@@ -60,6 +62,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.script, "script", "full", "the conversation: full (menu, withdrawal card, cancel a transfer, dispute a refusal) or withdrawal (/start, withdrawals, a card, menu)")
 	fs.BoolVar(&c.baseline, "baseline", false, "also run the same harness against a bare go-telegram/bot echo bot, and print the ratio")
 	fs.StringVar(&c.keep, "db", "", "the SQLite file to use (default: a new one in a temporary directory)")
+	fs.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of paydesk's measured part to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -171,6 +174,13 @@ func benchPaydesk(ctx context.Context, c benchConfig, limits bot.Limits, script 
 		return loadtest.Result{}, errors.Join(err, m.Close())
 	}
 	heapBefore := loadtest.LiveHeap()
+	if c.cpuprof != "" {
+		stop, err := startCPUProfile(c.cpuprof, c.warmup)
+		if err != nil {
+			return loadtest.Result{}, errors.Join(err, m.Close())
+		}
+		defer stop()
+	}
 	res, err := loadtest.Drive(ctx, loadtest.Run{
 		Hook: "http://" + m.Addr().String() + cfg.WebhookPath(), Secret: benchWebhookSecret, API: api,
 		Chats: chats, Script: script, Duration: c.duration, Warmup: c.warmup, Rate: c.rate,
@@ -252,4 +262,24 @@ func linkCustomers(ctx context.Context, path string, chats []int64) error {
 	close(next)
 	wg.Wait()
 	return errors.Join(errors.Join(errs...), db.Close())
+}
+
+// startCPUProfile profiles from the end of the warm-up; stop ends it.
+func startCPUProfile(path string, after time.Duration) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("bench: --cpuprofile: %w", err)
+	}
+	started := make(chan bool, 1)
+	timer := time.AfterFunc(after, func() { started <- pprof.StartCPUProfile(f) == nil })
+	return func() {
+		if timer.Stop() {
+			f.Close()
+			return
+		}
+		if <-started {
+			pprof.StopCPUProfile()
+		}
+		f.Close()
+	}, nil
 }

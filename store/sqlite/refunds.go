@@ -84,7 +84,7 @@ func scanRefund(row scanner) (store.Refund, error) {
 
 // MerchantOf returns the merchant account the customer runs.
 func (db *DB) MerchantOf(ctx context.Context, customer store.CustomerID) (store.Merchant, error) {
-	m, err := queryOne(ctx, db.sql, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE customer_id = ?`, customer)
+	m, err := queryOne(ctx, db.rd, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE customer_id = ?`, customer)
 	if err != nil {
 		return m, fmt.Errorf("merchant of customer %d: %w", customer, err)
 	}
@@ -93,7 +93,7 @@ func (db *DB) MerchantOf(ctx context.Context, customer store.CustomerID) (store.
 
 // Merchant returns a merchant account by id.
 func (db *DB) Merchant(ctx context.Context, id int64) (store.Merchant, error) {
-	m, err := queryOne(ctx, db.sql, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE id = ?`, id)
+	m, err := queryOne(ctx, db.rd, scanMerchant, `SELECT `+merchantColumns+` FROM merchants WHERE id = ?`, id)
 	if err != nil {
 		return m, fmt.Errorf("load merchant %d: %w", id, err)
 	}
@@ -123,7 +123,7 @@ func (db *DB) MerchantPayments(ctx context.Context, merchantID int64, offset, li
 
 // Payment returns a payment by id.
 func (db *DB) Payment(ctx context.Context, id int64) (store.Payment, error) {
-	p, err := queryOne(ctx, db.sql, scanPayment, paymentSelect+` WHERE p.id = ?`, id)
+	p, err := queryOne(ctx, db.rd, scanPayment, paymentSelect+` WHERE p.id = ?`, id)
 	if err != nil {
 		return p, fmt.Errorf("load payment %d: %w", id, err)
 	}
@@ -132,7 +132,7 @@ func (db *DB) Payment(ctx context.Context, id int64) (store.Payment, error) {
 
 // RefundsOf lists a payment's refunds, oldest first.
 func (db *DB) RefundsOf(ctx context.Context, paymentID int64) ([]store.Refund, error) {
-	list, err := queryAll(ctx, db.sql, scanRefund, refundSelect+` WHERE r.payment_id = ? ORDER BY r.created_at, r.id`, paymentID)
+	list, err := queryAll(ctx, db.rd, scanRefund, refundSelect+` WHERE r.payment_id = ? ORDER BY r.created_at, r.id`, paymentID)
 	if err != nil {
 		return nil, fmt.Errorf("list refunds of payment %d: %w", paymentID, err)
 	}
@@ -141,7 +141,7 @@ func (db *DB) RefundsOf(ctx context.Context, paymentID int64) ([]store.Refund, e
 
 // Refund returns a refund by id.
 func (db *DB) Refund(ctx context.Context, id int64) (store.Refund, error) {
-	r, err := queryOne(ctx, db.sql, scanRefund, refundSelect+` WHERE r.id = ?`, id)
+	r, err := queryOne(ctx, db.rd, scanRefund, refundSelect+` WHERE r.id = ?`, id)
 	if err != nil {
 		return r, fmt.Errorf("load refund %d: %w", id, err)
 	}
@@ -150,7 +150,7 @@ func (db *DB) Refund(ctx context.Context, id int64) (store.Refund, error) {
 
 // RefundsTo lists the refunds coming to a payer, newest first.
 func (db *DB) RefundsTo(ctx context.Context, payer store.CustomerID) ([]store.Refund, error) {
-	list, err := queryAll(ctx, db.sql, scanRefund, refundSelect+` WHERE p.payer_id = ? ORDER BY r.created_at DESC, r.id DESC`, payer)
+	list, err := queryAll(ctx, db.rd, scanRefund, refundSelect+` WHERE p.payer_id = ? ORDER BY r.created_at DESC, r.id DESC`, payer)
 	if err != nil {
 		return nil, fmt.Errorf("list refunds to customer %d: %w", payer, err)
 	}
@@ -159,7 +159,7 @@ func (db *DB) RefundsTo(ctx context.Context, payer store.CustomerID) ([]store.Re
 
 // SettledRefunds lists refunds settled at or after since, by id.
 func (db *DB) SettledRefunds(ctx context.Context, since time.Time, after int64, limit int) ([]store.Refund, error) {
-	list, err := queryAll(ctx, db.sql, scanRefund, refundSelect+`
+	list, err := queryAll(ctx, db.rd, scanRefund, refundSelect+`
 		WHERE r.settled_at >= ? AND r.id > ? ORDER BY r.id LIMIT ?`, nanos(since), after, sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list refunds settled since %s: %w", since.Format(time.RFC3339), err)
@@ -486,7 +486,12 @@ func advance(ctx context.Context, tx querier, now time.Time) error {
 
 // AddMerchant stores a merchant account with an empty balance.
 func (db *DB) AddMerchant(ctx context.Context, m store.Merchant) (int64, error) {
-	id, err := addMerchant(ctx, db.sql, m, 0, 0, time.Time{})
+	var id int64
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addMerchant(ctx, q, m, 0, 0, time.Time{})
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add merchant %d: %w", m.ID, err)
 	}
@@ -501,7 +506,12 @@ func addMerchant(ctx context.Context, q querier, m store.Merchant, balance, infl
 // AddPayment stores a payment a merchant received (Refunded and Committed
 // are ignored: they come from the refunds).
 func (db *DB) AddPayment(ctx context.Context, p store.Payment) (int64, error) {
-	id, err := addPayment(ctx, db.sql, p, time.Time{})
+	var id int64
+	err := db.write(ctx, func(q querier) error {
+		var err error
+		id, err = addPayment(ctx, q, p, time.Time{})
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("add payment %d: %w", p.ID, err)
 	}

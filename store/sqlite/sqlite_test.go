@@ -172,3 +172,7 @@ func BenchmarkMarkUpdate(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkState(b *testing.B) {
+	storetest.BenchState(b, func(b *testing.B) store.State { return closeOnCleanup(b, openTemp(b)) })
+}

@@ -63,9 +63,21 @@ func (c *stmtCache) close() error {
 type cachedQuerier struct {
 	stmts    *stmtCache
 	fallback querier // for a statement that cannot be prepared: it reports the error
+	// detach runs every statement without its caller's cancellation: in
+	// the writer's group a statement interrupted by one caller's context
+	// would make SQLite roll back the whole transaction, everyone's writes.
+	detach bool
+}
+
+func (q cachedQuerier) ctx(ctx context.Context) context.Context {
+	if q.detach {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (q cachedQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = q.ctx(ctx)
 	st, cached, err := q.stmts.get(query)
 	if err != nil {
 		return nil, err
@@ -77,6 +89,7 @@ func (q cachedQuerier) ExecContext(ctx context.Context, query string, args ...an
 }
 
 func (q cachedQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = q.ctx(ctx)
 	st, cached, err := q.stmts.get(query)
 	if err != nil {
 		return nil, err
@@ -89,6 +102,7 @@ func (q cachedQuerier) QueryContext(ctx context.Context, query string, args ...a
 }
 
 func (q cachedQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = q.ctx(ctx)
 	st, cached, err := q.stmts.get(query)
 	if err != nil || !cached {
 		if st != nil {

@@ -161,7 +161,7 @@ func (w *writer) commit(group []*writeJob) {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
-	q := cachedQuerier{stmts: w.stmts, fallback: w.conn}
+	q := cachedQuerier{stmts: w.stmts, fallback: w.conn, detach: true}
 	for i, j := range live {
 		if err := j.ctx.Err(); err != nil {
 			errs[i] = err

@@ -133,3 +133,42 @@ func TestWriteGivenUpBeforeItsTurnIsNotMade(t *testing.T) {
 		t.Errorf("abandoned mark: handled %v, err %v; want not made", handled, err)
 	}
 }
+
+// TestWriteWhoseCallerGivesUpMidwayDoesNotFailTheGroup: a caller's context
+// ending while its write runs does not cut the write's statements short
+// (SQLite would roll the whole group back); the write and the others of
+// its group are committed.
+func TestWriteWhoseCallerGivesUpMidwayDoesNotFailTheGroup(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "paydesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	release := holdWriter(t, db)
+	ctx, cancel := context.WithCancel(t.Context())
+	errs := make(chan error, 2)
+	go func() {
+		errs <- db.write(ctx, func(q querier) error {
+			cancel() // the caller gives up while its write runs
+			_, err := q.ExecContext(ctx, `INSERT INTO processed_updates (update_id, at) VALUES (71, 1)`)
+			return err
+		})
+	}()
+	waitQueued(t, db, 1)
+	go func() {
+		_, err := db.MarkUpdate(t.Context(), 72, time.Unix(1, 0))
+		errs <- err
+	}()
+	waitQueued(t, db, 2)
+	release()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("a write of the group: %v", err)
+		}
+	}
+	for _, id := range []int64{71, 72} {
+		if handled, err := db.UpdateHandled(t.Context(), id); err != nil || !handled {
+			t.Errorf("update %d: handled %v, err %v; want committed", id, handled, err)
+		}
+	}
+}
