@@ -72,6 +72,12 @@ type Bot struct {
 	queues      map[int64][]store.Delivery // per chat, in commit order
 	queued      map[int64]bool             // delivery ids in queues
 
+	// The support groups' members as last checked, and the users who
+	// wrote there by username (agent.go).
+	agentsMu  sync.Mutex
+	members   map[memberKey]memberSeen
+	usernames map[usernameKey]models.User
+
 	// GivenUp counts the replies dropped after deliveryRounds (for
 	// metrics); each is logged with its chat and delivery id.
 	GivenUp atomic.Int64
@@ -103,6 +109,18 @@ func WithOptions(opts ...Option) Option {
 	}
 }
 
+// WithLease sets how long the deliveries a commit owes stay with this
+// process before the resend loop (here after a restart, or on another
+// replica) takes them as left behind (default a minute). A support
+// group's deliveries get the time their group's queue needs on top.
+func WithLease(d time.Duration) Option {
+	return func(b *Bot) {
+		if d > 0 {
+			b.lease = d
+		}
+	}
+}
+
 // WithRetry sets the outbox's retry policy (default DefaultRetry).
 func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 
@@ -111,7 +129,8 @@ func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, opts ...Option) *Bot {
 	b := &Bot{api: api, st: st, locales: bundle, log: slog.Default(), clock: realClock{},
 		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(),
-		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{}}
+		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{},
+		members: map[memberKey]memberSeen{}, usernames: map[usernameKey]models.User{}}
 	b.sendCtx, b.stopSending = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(b)
@@ -157,26 +176,28 @@ func (b *Bot) handleUpdate(ctx context.Context, u *models.Update, outcome *strin
 		return nil
 	}
 	now := b.clock.Now()
-	c := &store.UpdateCommit{UpdateID: u.ID, At: now, FromChat: chatKey(u), LeaseUntil: now.Add(b.lease)}
-	if m := b.supportMessage(u); m != nil {
-		// An agent in the support group: the agent side sends what it
-		// decided itself (copies, topic posts), then the update is marked.
-		if err := b.handleAgent(ctx, m); err != nil {
-			return fmt.Errorf("update %d: %w", u.ID, err)
-		}
-		if _, err := b.st.CommitUpdate(ctx, c); err != nil {
-			return fmt.Errorf("update %d: %w", u.ID, err)
-		}
-		return nil
-	}
-	in, ok := decode(u)
+	c := &store.UpdateCommit{UpdateID: u.ID, At: now, FromChat: chatKey(u)}
+	var in incoming
+	var forFlows bool
 	var out flows.Outcome
-	if ok {
+	if m := b.supportMessage(u); m != nil {
+		// An agent in a support group: what the agent side decided
+		// (copies to the customer, notes, topic marks) is owed like
+		// replies, committed with the update.
+		if c.Deliveries, err = b.handleAgent(ctx, m); err != nil {
+			return fmt.Errorf("update %d: %w", u.ID, err)
+		}
+	} else {
+		in, forFlows = decode(u) // a press not for the flows is still answered (in.callbackID)
+	}
+	if forFlows {
 		if out, c.Sessions, c.Exchanges, err = b.run(ctx, in.event); err != nil {
 			return fmt.Errorf("update %d: %w", u.ID, err)
 		}
-		c.Deliveries = b.render(in.event, out)
+		c.Deliveries = append(b.render(in.event, out),
+			b.renderRelays(source{chat: in.event.ChatID, msgID: in.messageID, quote: b.quoteOf(in.event)}, out.Relays)...)
 	}
+	c.LeaseUntil = b.leaseUntil(now, c.Deliveries)
 	first, err := b.st.CommitUpdate(ctx, c)
 	if err != nil {
 		return fmt.Errorf("update %d: %w", u.ID, err)
@@ -190,7 +211,6 @@ func (b *Bot) handleUpdate(ctx context.Context, u *models.Update, outcome *strin
 		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, pressLang(out), out.Toast) })
 	}
 	b.enqueue(c.Deliveries)
-	b.relay(ctx, in.event.ChatID, in.messageID, out.Relays)
 	return nil
 }
 

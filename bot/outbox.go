@@ -258,6 +258,12 @@ func backoff(r Retry, attempt int) time.Duration {
 	return min(d, r.Max)
 }
 
+// short reports whether a call to chatID would have to wait for the
+// chat's budget now: a support group that used its 20 a minute.
+func (o *Outbox) short(chatID int64) bool {
+	return !o.chatGate(chatID).ready(o.clock.Now())
+}
+
 // chatGate is the rate limit of one chat.
 func (o *Outbox) chatGate(chatID int64) *gate {
 	o.mu.Lock()

@@ -338,14 +338,20 @@ func (c *Conv) Loc() *time.Location {
 }
 
 // Settle is for a renderer without a journal of its own (the terminal demo,
-// tests): it drops from out the keyed replies (Reply.Key) owed before and
-// records the keys of the rest, as the bot's commit does. The bot must not
-// call it: its CommitUpdate does the same in the update's own transaction.
+// tests): it drops from out the keyed replies (Reply.Key) and relays
+// (Relay.Key) owed before and records the keys of the rest, as the bot's
+// commit does. The bot must not call it: its CommitUpdate does the same in
+// the update's own transaction.
 func (e *Engine) Settle(ctx context.Context, out *Outcome) error {
 	var keyed []store.Delivery
 	for _, r := range out.Replies {
 		if r.Key != "" {
 			keyed = append(keyed, store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Key: r.Key})
+		}
+	}
+	for _, r := range out.Relays {
+		if r.Key != "" {
+			keyed = append(keyed, store.Delivery{ChatID: r.Ticket.ChatID, Method: store.DeliverySend, Key: r.Key})
 		}
 	}
 	if len(keyed) == 0 {
@@ -371,5 +377,13 @@ func (e *Engine) Settle(ctx context.Context, out *Outcome) error {
 		}
 	}
 	out.Replies = kept
+	relays := out.Relays[:0]
+	for _, r := range out.Relays {
+		if r.Key == "" || fresh[r.Key] {
+			relays = append(relays, r)
+			delete(fresh, r.Key)
+		}
+	}
+	out.Relays = relays
 	return nil
 }

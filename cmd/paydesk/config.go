@@ -36,6 +36,10 @@ type Config struct {
 
 	Workers int           // PAYDESK_WORKERS: updates handled at once (different chats)
 	Tick    time.Duration // PAYDESK_TICK: how often periodic jobs run; 0 turns them off
+	// Lease is PAYDESK_DELIVERY_LEASE: how long the process that committed
+	// a reply or relay keeps it before it counts as left behind (a crash)
+	// and is resent, by this process after a restart or by another replica.
+	Lease time.Duration
 
 	LogFormat string // PAYDESK_LOG_FORMAT: text or json
 	LogLevel  string // PAYDESK_LOG_LEVEL: debug, info, warn or error

@@ -113,7 +113,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("telegram client: %w", err)
 	}
 	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
-		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
+		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
+		bot.WithLease(m.Config.Lease),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
@@ -121,8 +122,8 @@ func (m *Main) Run(ctx context.Context) error {
 			flows.WithLocaleTesters(m.Config.LocaleTesters),
 		}, m.Config.Support.engineOptions()...)...),
 		bot.WithOptions(m.BotOptions...))
-	if m.Config.Support.ChatID == 0 {
-		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
+	if !m.Config.Support.configured() {
+		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID and PAYDESK_SUPPORT_GROUPS are not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}
 	warnCalendars(m.Log, time.Now())
 	m.bot = b
@@ -134,7 +135,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopBackground = stop
-	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
+	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick, Resend: resendEvery(m.Config.Lease)}) })
 
 	// The command menu and descriptions, per language; a restart only reads
 	// them. Not being able to set them is no reason to stay down.
@@ -163,6 +164,15 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers)
 	return nil
+}
+
+// resendEvery is how often to look for deliveries left behind: often
+// enough that one whose lease ran out waits at most half a lease more.
+func resendEvery(lease time.Duration) time.Duration {
+	if lease <= 0 {
+		return 10 * time.Second // the bot's default lease
+	}
+	return min(10*time.Second, max(lease/2, 100*time.Millisecond))
 }
 
 func (m *Main) startPolling(ctx context.Context) {

@@ -37,7 +37,19 @@ func TestSupportConfig(t *testing.T) {
 		!c.Hours.Days[time.Saturday] || c.Hours.Close != 20*time.Hour || c.Hours.Wait != time.Hour {
 		t.Fatalf("set: %+v %v", c, err)
 	}
+	c, err = support(env("PAYDESK_SUPPORT_GROUPS", "ru=-100111, cs=-100222,en=-100333,*=-100111", "PAYDESK_SUPPORT_CHAT_ID", "-100999"))
+	if g := c.SupportGroups(); err != nil || len(g) != 4 || g["ru"] != -100111 || g["cs"] != -100222 || g["en"] != -100333 || g["*"] != -100111 {
+		t.Fatalf("groups: %v %v", g, err)
+	}
+	c, _ = support(env("PAYDESK_SUPPORT_GROUPS", "cs=-100222", "PAYDESK_SUPPORT_CHAT_ID", "-100999"))
+	if g := c.SupportGroups(); g["cs"] != -100222 || g["*"] != -100999 {
+		t.Fatalf("a group for cs and the chat id for the rest: %v", g)
+	}
 	for _, bad := range [][]string{
+		{"PAYDESK_SUPPORT_GROUPS", "ru:-100111"},
+		{"PAYDESK_SUPPORT_GROUPS", "de=-100111"},
+		{"PAYDESK_SUPPORT_GROUPS", "ru=100111"},
+		{"PAYDESK_SUPPORT_GROUPS", "ru=-1,ru=-2"},
 		{"PAYDESK_SUPPORT_CHAT_ID", "1234"},
 		{"PAYDESK_SUPPORT_CHAT_ID", "@support"},
 		{"PAYDESK_SUPPORT_LANGUAGE", "de"},
@@ -64,7 +76,7 @@ func TestServeWarnsWithoutSupportGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "PAYDESK_SUPPORT_CHAT_ID is not set") {
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "PAYDESK_SUPPORT_GROUPS are not set") {
 		t.Fatalf("no warning at start:\n%s", logs.String())
 	}
 }
@@ -97,6 +109,9 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 	if topic.Params["name"] != "#1 · EN · General question" {
 		t.Fatalf("topic %v", topic.Params)
 	}
+	// The topic is recorded once Telegram made it: the card posted into it
+	// says so (an agent writes there only after it appears anyway).
+	api.WaitCalls(t, 1, func(c telegramtest.Call) bool { return c.Method == "sendMessage" && c.ChatID() == group }, 10*time.Second)
 	answer := models.Update{Message: &models.Message{ID: 77, Date: 1767225600,
 		From:            &models.User{ID: agent, FirstName: "Anna", Username: "anna"},
 		Chat:            models.Chat{ID: group, Type: models.ChatTypeSupergroup, Title: "Support", IsForum: true},

@@ -112,6 +112,12 @@ var variables = []variable{
 			}
 			return nil
 		}},
+	{Name: "PAYDESK_DELIVERY_LEASE", Default: "1m",
+		Help: "how long the process that committed a reply or relay keeps it before it counts as left behind (a crash) and is resent, after a restart or by another replica",
+		set: func(c *Config, v string) (err error) {
+			c.Lease, err = parseDuration(v, "1m", false)
+			return err
+		}},
 	{Name: "PAYDESK_LOG_FORMAT", Default: "text",
 		Help: "text (logfmt) or json, one record a line on stderr",
 		set:  func(c *Config, v string) error { return parseOneOf(v, &c.LogFormat, "text", "json") }},
@@ -129,6 +135,12 @@ var variables = []variable{
 			}
 			c.Support.ChatID = id
 			return nil
+		}},
+	{Name: "PAYDESK_SUPPORT_GROUPS",
+		Help: "a supergroup per customer language and * for the rest, e.g. ru=-100111,cs=-100222,en=-100333,*=-100111; each has its own 20 messages a minute",
+		set: func(c *Config, v string) (err error) {
+			c.Support.Groups, err = parseSupportGroups(v)
+			return err
 		}},
 	{Name: "PAYDESK_SUPPORT_LANGUAGE", Default: "en",
 		Help: "language of the case cards and the bot's notes to agents: ru, cs or en",
