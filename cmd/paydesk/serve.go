@@ -17,6 +17,7 @@ import (
 	"paydesk/bot/metrics"
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store"
 	"paydesk/store/sqlite"
 )
 
@@ -54,6 +55,7 @@ type Main struct {
 	Limits bot.ServerLimits
 
 	db       *sqlite.DB
+	ledger   store.Ledger
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	srv      *http.Server // the webhook; nil while polling
@@ -112,7 +114,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
+	if m.ledger, err = openLedger(m.Config.Ledger, db, m.Log); err != nil {
+		return err
+	}
+	b := bot.New(api, db, m.ledger, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
 		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
 		bot.WithLease(m.Config.Lease),
 		bot.WithFlows(append([]flows.Option{
@@ -162,7 +167,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.startPolling(ctx)
 	}
-	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers)
+	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers,
+		"ledger", ledgerName(m.Config.Ledger))
 	return nil
 }
 
@@ -304,6 +310,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		m.bot.Close(ctx) // replies not sent by then go out after the next start
 		cancel()
+	}
+	if m.ledger != nil {
+		errs = append(errs, m.ledger.Close())
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())

@@ -10,6 +10,7 @@ import (
 
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store/backend"
 )
 
 // variable is one PAYDESK_* environment variable. The table below is the
@@ -102,6 +103,24 @@ var variables = []variable{
 		Help: "how often the periodic jobs look for proactive messages (nudges, reminders); 0 turns them off",
 		set: func(c *Config, v string) (err error) {
 			c.Tick, err = parseDuration(v, "1m (0 turns periodic jobs off)", true)
+			return err
+		}},
+	{Name: "PAYDESK_LEDGER_URL",
+		Help: "the payments backend (store/backend/openapi.yaml); unset: the demo ledger in PAYDESK_DB",
+		set: func(c *Config, v string) error {
+			if _, err := backend.New(backend.Config{URL: v, Now: time.Now}); err != nil {
+				return err
+			}
+			c.Ledger.URL = v
+			return nil
+		}},
+	{Name: "PAYDESK_LEDGER_TOKEN", Secret: true,
+		Help: "the bearer token paydesk sends the payments backend",
+		set:  func(c *Config, v string) error { c.Ledger.Token = v; return nil }},
+	{Name: "PAYDESK_LEDGER_TIMEOUT", Default: "3s",
+		Help: "how long one request to the payments backend may take",
+		set: func(c *Config, v string) (err error) {
+			c.Ledger.Timeout, err = parseDuration(v, "3s", false)
 			return err
 		}},
 	{Name: "PAYDESK_LOCALE_TESTERS",
