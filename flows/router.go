@@ -78,6 +78,7 @@ func registerAll(r *Router) {
 	registerLink(r)
 	registerLanguage(r)
 	registerTester(r)
+	registerBusy(r) // Retry after the payments backend was unavailable
 
 	// The flows of the main menu.
 	registerWithdrawal(r)
