@@ -86,4 +86,7 @@ func registerAll(r *Router) {
 	registerDispute(r)
 	registerRefunds(r)
 	registerSupport(r)
+
+	// What the payments ledger tells customers first.
+	registerNotices(r)
 }

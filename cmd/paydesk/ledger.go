@@ -21,10 +21,15 @@ import (
 // LedgerConfig says which payments ledger the bot uses: the backend at URL
 // (PAYDESK_LEDGER_URL, PAYDESK_LEDGER_TOKEN, PAYDESK_LEDGER_TIMEOUT), or,
 // without a URL, the SQLite demo ledger in the bot's own database file.
+//
+// EventsSecret (PAYDESK_BACKEND_EVENTS_SECRET) turns on POST /backend/events,
+// the backend's signed events: on the webhook's listener in webhook mode,
+// else on PAYDESK_HTTP_LISTEN.
 type LedgerConfig struct {
-	URL     string
-	Token   string
-	Timeout time.Duration
+	URL          string
+	Token        string
+	Timeout      time.Duration
+	EventsSecret string
 }
 
 // openLedger is the one place that picks the Ledger: the backend's client

@@ -168,7 +168,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.startPolling(ctx)
 	}
 	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers,
-		"ledger", ledgerName(m.Config.Ledger))
+		"ledger", ledgerName(m.Config.Ledger), "backend_events", m.Config.Ledger.EventsSecret != "")
 	return nil
 }
 
@@ -205,6 +205,9 @@ func (m *Main) startPolling(ctx context.Context) {
 func (m *Main) listen() error {
 	if m.Config.HTTPListen != "" {
 		ops := &bot.Webhook{Ready: m.db.Ping, Log: m.Log, Exporter: m.Metrics.Handler()}
+		if m.Config.WebhookURL == "" {
+			ops.Events = m.events() // while polling, the backend's events come here
+		}
 		srv, addr, err := m.serve("PAYDESK_HTTP_LISTEN", m.Config.HTTPListen, ops.Handler())
 		if err != nil {
 			return err
@@ -214,6 +217,7 @@ func (m *Main) listen() error {
 	if m.Config.WebhookURL != "" && m.Config.WebhookListen != "" {
 		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping,
 			Log: m.Log, Metrics: m.Metrics}
+		wh.Events = m.events()
 		srv, addr, err := m.serve("PAYDESK_WEBHOOK_LISTEN", m.Config.WebhookListen, wh.Handler())
 		if err != nil {
 			return err
@@ -221,6 +225,15 @@ func (m *Main) listen() error {
 		m.srv, m.addr = srv, addr
 	}
 	return nil
+}
+
+// events is the handler of the backend's events, nil when
+// PAYDESK_BACKEND_EVENTS_SECRET is not set.
+func (m *Main) events() http.Handler {
+	if m.Config.Ledger.EventsSecret == "" {
+		return nil
+	}
+	return m.bot.EventsHandler([]byte(m.Config.Ledger.EventsSecret))
 }
 
 // serve listens on addr (named by the variable that set it) within Limits.

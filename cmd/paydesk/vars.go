@@ -123,6 +123,15 @@ var variables = []variable{
 			c.Ledger.Timeout, err = parseDuration(v, "3s", false)
 			return err
 		}},
+	{Name: "PAYDESK_BACKEND_EVENTS_SECRET", Secret: true,
+		Help: "at least 32 characters: turns on POST /backend/events (the webhook's listener, or PAYDESK_HTTP_LISTEN while polling) and checks the events' signatures",
+		set: func(c *Config, v string) error {
+			if len(v) < minSecret {
+				return fmt.Errorf("want at least %d characters (e.g. `openssl rand -hex 32`)", minSecret)
+			}
+			c.Ledger.EventsSecret = v
+			return nil
+		}},
 	{Name: "PAYDESK_LOCALE_TESTERS",
 		Help: "Telegram user ids, comma separated, of the locale testers: /language offers them the pseudo-locale and message IDs, and /fix stores their suggestions",
 		set: func(c *Config, v string) (err error) {

@@ -3,6 +3,7 @@ package backend_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -111,4 +113,44 @@ func (v *validating) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rec.Code)
 	w.Write(rec.Body.Bytes())
+}
+
+// TestEventsMatchTheContract: events of every known type, as a backend
+// following openapi.yaml sends them, match its Event schema and are
+// accepted by ParseEvent; the envelope of a type paydesk does not know is
+// valid too (types are additive) and refused as unknown.
+func TestEventsMatchTheContract(t *testing.T) {
+	doc, err := contract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := doc.Components.Schemas["Event"].Value
+	now := time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC)
+	secret := []byte("events-secret")
+	for _, tt := range []struct {
+		body  string
+		known bool
+	}{
+		{`{"id":"e1","type":"withdrawal.stage_changed","sent_at":"2026-03-10T15:30:00+06:00","occurred_at":"2026-03-10T09:29:58Z","customer_id":1,"data":{"withdrawal_id":31,"stage":"processing"}}`, true},
+		{`{"id":"e2","type":"cancellation_request.answered","sent_at":"2026-03-10T09:30:00Z","occurred_at":"2026-03-10T09:29:00Z","customer_id":1,"data":{"cancellation_request_id":7,"status":"returned"}}`, true},
+		{`{"id":"e3","type":"return_request.refused","sent_at":"2026-03-10T09:31:00Z","occurred_at":"2026-03-10T09:00:00Z","customer_id":2,"data":{"return_request_id":41}}`, true},
+		{`{"id":"e4","type":"refund.state_changed","sent_at":"2026-03-10T09:31:00Z","occurred_at":"2026-03-10T09:00:00Z","customer_id":2,"data":{"refund_id":5}}`, false},
+	} {
+		var v any
+		if err := json.Unmarshal([]byte(tt.body), &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil && tt.known {
+			t.Errorf("%s does not match the Event schema: %v", tt.body, err)
+		}
+		ev, err := backend.ParseEvent(secret, []byte(tt.body), backend.Sign(secret, []byte(tt.body)), now)
+		switch {
+		case tt.known && err != nil:
+			t.Errorf("ParseEvent(%s): %v", tt.body, err)
+		case tt.known && (ev.ObjectID == 0 || ev.CustomerID == 0 || ev.At.IsZero()):
+			t.Errorf("ParseEvent(%s) = %+v", tt.body, ev)
+		case !tt.known && !errors.Is(err, backend.ErrEventType):
+			t.Errorf("ParseEvent(unknown type): %v, want ErrEventType", err)
+		}
+	}
 }

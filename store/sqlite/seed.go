@@ -240,7 +240,12 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) error {
 		if err != nil || !empty {
 			return err
 		}
-		return seed(ctx, tx, now)
+		if err := seed(ctx, tx, now); err != nil {
+			return err
+		}
+		// The seeded history is not news: the change feed starts after it.
+		_, err = tx.ExecContext(ctx, `DELETE FROM ledger_changes`)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("seed demo ledger: %w", err)

@@ -1,0 +1,56 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"paydesk/store"
+	"paydesk/store/sqlite"
+)
+
+// TestChangeFeed: the demo ledger lists its own changes (a cancellation
+// answered, a stage entered, a refusal) in order, after a cursor.
+func TestChangeFeed(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "feed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if err := db.SeedDemo(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	start, err := db.Changes(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := int64(0)
+	if n := len(start); n > 0 {
+		after = start[n-1].Seq // what seeding wrote
+	}
+	req, _, err := db.RequestCancellation(ctx, "k", 101, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Changes(ctx, after, 0); len(got) != 0 {
+		t.Fatalf("a new request is no change to tell: %+v", got)
+	}
+	if _, _, err := db.ResolveCancellation(ctx, "k2", req.ID, store.CancellationDeclined, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Changes(ctx, after, 0)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Changes after the answer: %+v, %v", got, err)
+	}
+	ev := got[0].Event
+	if ev.Type != store.EventCancellationAnswered || ev.ObjectID != req.ID || ev.Stage != "declined" || ev.CustomerID != 1 ||
+		!ev.At.Equal(now.Add(time.Hour)) || ev.ID == "" {
+		t.Errorf("change %+v, want request %d declined, told to its sender 1", ev, req.ID)
+	}
+	if again, _ := db.Changes(ctx, got[0].Seq, 0); len(again) != 0 {
+		t.Errorf("after the last seq: %+v", again)
+	}
+}
