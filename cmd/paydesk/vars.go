@@ -132,6 +132,8 @@ var variables = []variable{
 			c.Ledger.EventsSecret = v
 			return nil
 		}},
+	{Name: "PAYDESK_BOT_USERNAME",
+		Help: "the bot's @username, so link-token prints the whole https://t.me/<bot>?start=link-… URL"},
 	{Name: "PAYDESK_LOCALE_TESTERS",
 		Help: "Telegram user ids, comma separated, of the locale testers: /language offers them the pseudo-locale and message IDs, and /fix stores their suggestions",
 		set: func(c *Config, v string) (err error) {
