@@ -20,14 +20,14 @@ func TestLedgerFeedTellsTheSender(t *testing.T) {
 	if !ok {
 		t.Fatal("no request")
 	}
-	h.tickAll() // the feed's cursor starts here
+	h.harness.tick() // the feed's cursor starts here
 	if _, _, err := h.db.ResolveCancellation(context.Background(), "app-answer", req.ID, store.CancellationDeclined, h.now); err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(to(h.tickAll(), senderChat)); len(got) == 0 || got[0] != "transfer.told_declined" {
+	if got := ids(to(h.harness.tick(), senderChat)); len(got) == 0 || got[0] != "transfer.told_declined" {
 		t.Fatalf("after the app's answer the sender got %v, want transfer.told_declined", got)
 	}
-	if got := ids(to(h.tickAll(), senderChat)); len(got) != 0 {
+	if got := ids(to(h.harness.tick(), senderChat)); len(got) != 0 {
 		t.Fatalf("second tick told the sender again: %v", got)
 	}
 }
@@ -61,7 +61,7 @@ func TestNoticesFoldedAfterQuietHours(t *testing.T) {
 	}
 	h.now = night.Add(10 * time.Hour) // 09:00
 	var notices []flows.Reply
-	for _, r := range h.tickAll().Replies {
+	for _, r := range h.harness.tick().Replies {
 		if r.ChatID == senderChat {
 			notices = append(notices, r)
 		}
@@ -78,17 +78,4 @@ func TestNoticesFoldedAfterQuietHours(t *testing.T) {
 	if n != len(events) {
 		t.Errorf("the morning message tells %d of %d notices: %v", n, len(events), ids(flows.Outcome{Replies: notices}))
 	}
-}
-
-// tickAll runs the periodic jobs and returns everything they sent.
-func (h *transferHarness) tickAll() flows.Outcome {
-	h.t.Helper()
-	out, err := h.engine.Tick(context.Background())
-	if err == nil {
-		err = h.engine.Settle(context.Background(), &out)
-	}
-	if err != nil {
-		h.t.Fatalf("tick: %v", err)
-	}
-	return out
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"paydesk/flows"
@@ -16,7 +15,6 @@ import (
 	"paydesk/locales"
 	"paydesk/store"
 	"paydesk/store/backend"
-	"paydesk/store/sqlite"
 )
 
 // runDemo chats with the bot in the terminal over the embedded store and the
@@ -33,19 +31,11 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *dbPath == "" {
-		dir, err := os.MkdirTemp("", "paydesk-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		*dbPath = filepath.Join(dir, "demo.db")
-	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, closeDB, err := openDemoDB(ctx, *dbPath, "demo.db")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	ledger, err := openLedger(LedgerConfig{URL: *ledgerURL, Token: *ledgerToken, Timeout: backend.DefaultTimeout}, db, nil)
 	if err != nil {
 		return err

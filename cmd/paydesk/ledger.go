@@ -77,19 +77,11 @@ func runDemoBackend(ctx context.Context, e *Env, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *dbPath == "" {
-		dir, err := os.MkdirTemp("", "paydesk-backend-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		*dbPath = filepath.Join(dir, "ledger.db")
-	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, closeDB, err := openDemoDB(ctx, *dbPath, "ledger.db")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeDB()
 	if err := db.SeedDemo(ctx, time.Now()); err != nil {
 		return fmt.Errorf("seed demo ledger: %w", err)
 	}
@@ -114,4 +106,28 @@ func runDemoBackend(ctx context.Context, e *Env, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// openDemoDB opens the SQLite file at path, or a new one in a temporary
+// directory (named name) removed again by the returned close.
+func openDemoDB(ctx context.Context, path, name string) (*sqlite.DB, func(), error) {
+	dir := ""
+	if path == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "paydesk-"); err != nil {
+			return nil, nil, err
+		}
+		path = filepath.Join(dir, name)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return db, func() {
+		db.Close()
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}, nil
 }
