@@ -25,4 +25,12 @@ func TestLinkTokenContractExample(t *testing.T) {
 	if got := flows.IssueLinkToken(secret, 1, time.Unix(1893456000, 0)); got != token {
 		t.Fatalf("IssueLinkToken = %q, want the contract's %q", got, token)
 	}
+	// The contract's example of a mac that begins with "-".
+	const dashed = "7-vbbc3c---e4rj8hgquiQxoo"
+	if !bytes.Contains(backend.Contract, []byte("`"+dashed+"`")) {
+		t.Fatal("the dashed example is no longer in openapi.yaml")
+	}
+	if id, err := flows.ParseLinkToken(secret, dashed, time.Unix(1893456000, 0)); err != nil || id != 7 {
+		t.Fatalf("ParseLinkToken(%q) = %d, %v; want customer 7", dashed, id, err)
+	}
 }
