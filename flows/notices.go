@@ -31,6 +31,7 @@ import (
 //     chat; so are the other jobs' nudges of one tick (Engine.Tick).
 
 const (
+	jobDemoAdvance = "notices.demo_advance"
 	jobNotices     = "notices.due"
 	jobLedgerFeed  = "notices.ledger_feed"
 	ledgerCursor   = "ledger.changes"
@@ -39,9 +40,23 @@ const (
 	ledgerFeedPage = 200
 )
 
+// registerDemoAdvance comes before every other flow's jobs: they all see
+// the demo ledger as it is at the tick.
+func registerDemoAdvance(r *Router) { r.Job(jobDemoAdvance, demoAdvance) }
+
 func registerNotices(r *Router) {
 	r.Job(jobNotices, dueNotices)
 	r.Job(jobLedgerFeed, ledgerFeed)
+}
+
+// demoAdvance lets a ledger that moves withdrawals on by itself (the demo
+// ledger) do so before the feed is read, so the demo clock shows stage
+// changes and their notices.
+func demoAdvance(t *Tick) error {
+	if eng, ok := t.Ledger().(store.WithdrawalEngine); ok {
+		return eng.AdvanceWithdrawals(t.Context(), t.Now)
+	}
+	return nil
 }
 
 // LedgerEvent tells the customer an event names what changed, as a

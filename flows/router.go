@@ -74,6 +74,7 @@ func stepKey(flow, step string) string { return flow + "/" + step }
 
 // registerAll lists every flow. A new flow adds one line here.
 func registerAll(r *Router) {
+	registerDemoAdvance(r) // the demo ledger moves on before any job reads it
 	registerMenu(r)
 	registerLink(r)
 	registerLanguage(r)

@@ -207,19 +207,17 @@ func nudged(t *testing.T, out flows.Outcome) []int64 {
 			continue
 		}
 		// One tick's nudges to a chat come folded in one message, each
-		// with its details button.
+		// with its row: the escalation and the details.
 		var details []int64
 		for _, row := range r.Screen.Inline {
-			for _, b := range row {
-				if b.Label.ID != "notice.details_of" {
-					continue
-				}
-				id, err := strconv.ParseInt(strings.Split(b.Data, "|")[1], 36, 64)
-				if err != nil {
-					t.Fatal(err)
-				}
-				details = append(details, id)
+			if len(row) != 2 || row[0].Label.ID != "withdrawal.waiting" || row[1].Label.ID != "notice.details_of" {
+				continue
 			}
+			id, err := strconv.ParseInt(strings.Split(row[1].Data, "|")[1], 36, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			details = append(details, id)
 		}
 		if len(details) != nudges {
 			t.Fatalf("%d nudges with %d details buttons: %+v", nudges, len(details), r.Screen)

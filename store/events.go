@@ -98,3 +98,12 @@ type Change struct {
 	Seq   int64
 	Event LedgerEvent
 }
+
+// WithdrawalEngine is a ledger that moves withdrawals on by itself as time
+// passes (the demo ledger, so that the demo shows stage changes and their
+// notices). A real backend moves them on its own and does not implement it.
+type WithdrawalEngine interface {
+	// AdvanceWithdrawals makes every planned stage change due by now
+	// (each once, whoever calls it).
+	AdvanceWithdrawals(ctx context.Context, now time.Time) error
+}

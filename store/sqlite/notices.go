@@ -136,3 +136,42 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]store.Chan
 	}
 	return list, nil
 }
+
+var _ store.WithdrawalEngine = (*DB)(nil)
+
+// AdvanceWithdrawals enters the planned stages due by now (seeded by
+// SeedDemo), in one transaction; each plan row is used once.
+func (db *DB) AdvanceWithdrawals(ctx context.Context, now time.Time) error {
+	err := db.write(ctx, func(tx querier) error {
+		type step struct {
+			id    int64
+			stage string
+			at    sql.NullInt64
+		}
+		due, err := queryAll(ctx, tx, func(row scanner) (step, error) {
+			var s step
+			return s, row.Scan(&s.id, &s.stage, &s.at)
+		}, `SELECT withdrawal_id, stage, at FROM demo_withdrawal_plan WHERE at <= ? ORDER BY at, withdrawal_id`, nanos(now))
+		if err != nil {
+			return err
+		}
+		for _, s := range due {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawal_stage_changes (withdrawal_id, seq, stage, at)
+				SELECT ?, COALESCE(MAX(seq), -1) + 1, ?, ? FROM withdrawal_stage_changes WHERE withdrawal_id = ?`,
+				s.id, s.stage, s.at, s.id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE withdrawals SET stage = ? WHERE id = ?`, s.stage, s.id); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM demo_withdrawal_plan WHERE withdrawal_id = ? AND at = ?`, s.id, s.at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("advance demo withdrawals: %w", err)
+	}
+	return nil
+}

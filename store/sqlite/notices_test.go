@@ -54,3 +54,50 @@ func TestChangeFeed(t *testing.T) {
 		t.Errorf("after the last seq: %+v", again)
 	}
 }
+
+// TestAdvanceWithdrawals: the demo ledger's planned stage changes happen
+// once the clock reaches them, once, and reach the change feed.
+func TestAdvanceWithdrawals(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "advance.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	if err := db.SeedDemo(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AdvanceWithdrawals(ctx, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Changes(ctx, 0, 0); len(got) != 0 {
+		t.Fatalf("nothing is due an hour on, yet: %+v", got)
+	}
+	for range 2 {
+		if err := db.AdvanceWithdrawals(ctx, now.Add(2*24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Changes(ctx, 0, 0)
+	if err != nil || len(got) == 0 {
+		t.Fatalf("Changes after two days: %+v, %v", got, err)
+	}
+	seen := map[int64]int{}
+	for _, c := range got {
+		ev := c.Event
+		if ev.Type != store.EventWithdrawalStage || ev.Stage != "received" {
+			t.Errorf("change %+v, want a withdrawal received", ev)
+		}
+		seen[ev.ObjectID]++
+		w, err := db.Withdrawal(ctx, ev.ObjectID)
+		if err != nil || w.Stage != store.StageReceived || w.History[len(w.History)-1].Stage != store.StageReceived {
+			t.Errorf("withdrawal %d after the change: %+v, %v", ev.ObjectID, w, err)
+		}
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("withdrawal %d changed %d times, want once", id, n)
+		}
+	}
+}

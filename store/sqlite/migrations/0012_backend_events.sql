@@ -65,3 +65,13 @@ BEGIN
     INSERT INTO ledger_changes (type, customer_id, object_id, stage, at)
     VALUES ('return_request.refused', NEW.customer_id, NEW.id, 'refused', COALESCE(NEW.refused_at, 0));
 END;
+
+-- demo_withdrawal_plan: the demo ledger's withdrawals that move on by
+-- themselves as the demo clock passes (store.WithdrawalEngine), so the
+-- demo shows the notices a backend's stage changes cause.
+CREATE TABLE demo_withdrawal_plan (
+    withdrawal_id INTEGER NOT NULL REFERENCES withdrawals (id) ON DELETE CASCADE,
+    stage         TEXT    NOT NULL CHECK (stage IN ('processing', 'received', 'rejected')),
+    at            INTEGER NOT NULL,
+    PRIMARY KEY (withdrawal_id, at)
+) WITHOUT ROWID;
