@@ -263,21 +263,11 @@ func (s *Server) handleRefunds() {
 }
 
 func (s *Server) merchantOf(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "customer_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	m, err := s.ledger.MerchantOf(r.Context(), store.CustomerID(id))
-	return http.StatusOK, toMerchantJSON(m), err
+	return byID(r, "customer_id", ofCustomer(s.ledger.MerchantOf), toMerchantJSON)
 }
 
 func (s *Server) getMerchant(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "merchant_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	m, err := s.ledger.Merchant(r.Context(), id)
-	return http.StatusOK, toMerchantJSON(m), err
+	return byID(r, "merchant_id", s.ledger.Merchant, toMerchantJSON)
 }
 
 func (s *Server) merchantPayments(r *http.Request, _ string) (int, any, error) {
@@ -295,39 +285,19 @@ func (s *Server) merchantPayments(r *http.Request, _ string) (int, any, error) {
 }
 
 func (s *Server) getPayment(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "payment_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := s.ledger.Payment(r.Context(), id)
-	return http.StatusOK, toPaymentJSON(p), err
+	return byID(r, "payment_id", s.ledger.Payment, toPaymentJSON)
 }
 
 func (s *Server) refundsOf(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "payment_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.ledger.RefundsOf(r.Context(), id)
-	return http.StatusOK, list[refundJSON]{Items: mapSlice(items, toRefundJSON)}, err
+	return byID(r, "payment_id", s.ledger.RefundsOf, items(toRefundJSON))
 }
 
 func (s *Server) getRefund(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "refund_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	rf, err := s.ledger.Refund(r.Context(), id)
-	return http.StatusOK, toRefundJSON(rf), err
+	return byID(r, "refund_id", s.ledger.Refund, toRefundJSON)
 }
 
 func (s *Server) refundsTo(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "customer_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.ledger.RefundsTo(r.Context(), store.CustomerID(id))
-	return http.StatusOK, list[refundJSON]{Items: mapSlice(items, toRefundJSON)}, err
+	return byID(r, "customer_id", ofCustomer(s.ledger.RefundsTo), items(toRefundJSON))
 }
 
 func (s *Server) settledRefunds(r *http.Request, _ string) (int, any, error) {

@@ -190,6 +190,27 @@ func requireQuery(r *http.Request, name, want string) error {
 	return nil
 }
 
+// byID answers a read of what a path parameter names: get it from the
+// ledger, write it as to makes it.
+func byID[T, J any](r *http.Request, param string, get func(context.Context, int64) (T, error), to func(T) J) (int, any, error) {
+	id, err := pathID(r, param)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := get(r.Context(), id)
+	return http.StatusOK, to(v), err
+}
+
+// ofCustomer adapts a ledger read by customer to byID.
+func ofCustomer[T any](get func(context.Context, store.CustomerID) (T, error)) func(context.Context, int64) (T, error) {
+	return func(ctx context.Context, id int64) (T, error) { return get(ctx, store.CustomerID(id)) }
+}
+
+// items wraps a list as the contract's {"items": [...]}.
+func items[T, J any](to func(T) J) func([]T) list[J] {
+	return func(v []T) list[J] { return list[J]{Items: mapSlice(v, to)} }
+}
+
 func (s *Server) health(r *http.Request, _ string) (int, any, error) {
 	if err := s.ledger.Ping(r.Context()); err != nil {
 		return 0, nil, fmt.Errorf("%w: %w", store.ErrUnavailable, err)
@@ -198,12 +219,7 @@ func (s *Server) health(r *http.Request, _ string) (int, any, error) {
 }
 
 func (s *Server) getCustomer(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "customer_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	c, err := s.ledger.Customer(r.Context(), store.CustomerID(id))
-	return http.StatusOK, toCustomerJSON(c), err
+	return byID(r, "customer_id", ofCustomer(s.ledger.Customer), toCustomerJSON)
 }
 
 func (s *Server) lookupCustomer(r *http.Request, _ string) (int, any, error) {
@@ -230,21 +246,11 @@ func (s *Server) listTransfers(r *http.Request, _ string) (int, any, error) {
 }
 
 func (s *Server) getTransfer(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "transfer_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	t, err := s.ledger.Transfer(r.Context(), id)
-	return http.StatusOK, toTransferJSON(t), err
+	return byID(r, "transfer_id", s.ledger.Transfer, toTransferJSON)
 }
 
 func (s *Server) latestCancellation(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "transfer_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	c, err := s.ledger.LatestCancellation(r.Context(), id)
-	return http.StatusOK, toCancellationJSON(c), err
+	return byID(r, "transfer_id", s.ledger.LatestCancellation, toCancellationJSON)
 }
 
 func (s *Server) listOpenCancellations(r *http.Request, _ string) (int, any, error) {
@@ -287,12 +293,7 @@ func createdStatus(created bool) int {
 }
 
 func (s *Server) getCancellation(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "request_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	c, err := s.ledger.Cancellation(r.Context(), id)
-	return http.StatusOK, toCancellationJSON(c), err
+	return byID(r, "request_id", s.ledger.Cancellation, toCancellationJSON)
 }
 
 func (s *Server) resolveCancellation(r *http.Request, key string) (int, any, error) {
@@ -340,12 +341,7 @@ func (s *Server) listOpenWithdrawals(r *http.Request, _ string) (int, any, error
 }
 
 func (s *Server) getWithdrawal(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "withdrawal_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	w, err := s.ledger.Withdrawal(r.Context(), id)
-	return http.StatusOK, toWithdrawalJSON(w), err
+	return byID(r, "withdrawal_id", s.ledger.Withdrawal, toWithdrawalJSON)
 }
 
 func (s *Server) getTier(r *http.Request, _ string) (int, any, error) {
@@ -359,12 +355,7 @@ func (s *Server) getProvider(r *http.Request, _ string) (int, any, error) {
 }
 
 func (s *Server) listReturnRequests(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "customer_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.ledger.ReturnRequests(r.Context(), store.CustomerID(id))
-	return http.StatusOK, list[returnRequestJSON]{Items: mapSlice(items, toReturnRequestJSON)}, err
+	return byID(r, "customer_id", ofCustomer(s.ledger.ReturnRequests), items(toReturnRequestJSON))
 }
 
 func (s *Server) listRefusals(r *http.Request, _ string) (int, any, error) {
@@ -383,21 +374,11 @@ func (s *Server) listRefusals(r *http.Request, _ string) (int, any, error) {
 }
 
 func (s *Server) getReturnRequest(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "return_request_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	rr, err := s.ledger.ReturnRequest(r.Context(), id)
-	return http.StatusOK, toReturnRequestJSON(rr), err
+	return byID(r, "return_request_id", s.ledger.ReturnRequest, toReturnRequestJSON)
 }
 
 func (s *Server) getDispute(r *http.Request, _ string) (int, any, error) {
-	id, err := pathID(r, "return_request_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	d, err := s.ledger.DisputeOf(r.Context(), id)
-	return http.StatusOK, toDisputeJSON(d), err
+	return byID(r, "return_request_id", s.ledger.DisputeOf, toDisputeJSON)
 }
 
 func (s *Server) createDispute(r *http.Request, key string) (int, any, error) {

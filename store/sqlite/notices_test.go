@@ -14,15 +14,8 @@ import (
 // answered, a stage entered, a refusal) in order, after a cursor.
 func TestChangeFeed(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "feed.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	if err := db.SeedDemo(ctx, now); err != nil {
-		t.Fatal(err)
-	}
+	db := seeded(t, now)
 	start, err := db.Changes(ctx, 0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -59,15 +52,8 @@ func TestChangeFeed(t *testing.T) {
 // once the clock reaches them, once, and reach the change feed.
 func TestAdvanceWithdrawals(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "advance.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	if err := db.SeedDemo(ctx, now); err != nil {
-		t.Fatal(err)
-	}
+	db := seeded(t, now)
 	if err := db.AdvanceWithdrawals(ctx, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -100,4 +86,18 @@ func TestAdvanceWithdrawals(t *testing.T) {
 			t.Errorf("withdrawal %d changed %d times, want once", id, n)
 		}
 	}
+}
+
+// seeded is a new database file with the demo ledger seeded at now.
+func seeded(t *testing.T, now time.Time) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.SeedDemo(context.Background(), now); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
