@@ -130,7 +130,7 @@ func TestBackendEvents(t *testing.T) {
 		{"body changed after signing", stageEvent("e-1", w, now), signed(stageEvent("e-2", w, now)), http.StatusUnauthorized},
 		{"stale", stageEvent("e-1", w, now.Add(-6*time.Minute)), "", http.StatusBadRequest},
 		{"from the future", stageEvent("e-1", w, now.Add(6*time.Minute)), "", http.StatusBadRequest},
-		{"unknown type", event("e-1", "refund.state_changed", 1, map[string]any{"refund_id": 5}, now), "", http.StatusUnprocessableEntity},
+		{"unknown type", event("e-1", "merchant.payout_sent", 1, map[string]any{"payout_id": 5}, now), "", http.StatusUnprocessableEntity},
 		{"no object", event("e-1", store.EventWithdrawalStage, 1, map[string]any{"stage": "received"}, now), "", http.StatusBadRequest},
 		{"not JSON", []byte("stage changed"), "", http.StatusBadRequest},
 	}

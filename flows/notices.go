@@ -20,9 +20,9 @@ import (
 //     "notice:<type>", stage "<stage>@<chat>") before it is sent, so a
 //     repeated event, two replicas handling the same event and the change
 //     feed telling what an event told already all send it once. An answered
-//     cancellation request is told with the transfer flow's own keyed
-//     message, so it is told once whether the recipient answered in the bot
-//     or in the app.
+//     cancellation request and a settled refund are told with their flow's
+//     own keyed messages, so each is told once whether it happened in the
+//     bot or in the app.
 //   - To every linked chat that has not blocked the bot, in its language.
 //   - Not at night: in the customer's quiet hours (quietFrom..quietUntil,
 //     local time) it is kept (store.Notices.DeferNotice) and sent by the
@@ -146,6 +146,30 @@ func notify(t *Tick, id store.CustomerID, notices []store.Notice) error {
 		}
 		return nil
 	}
+	// What a flow tells with its own keyed messages, once per object and
+	// chat whoever sees it first (the flow, its job, an event).
+	var rest []store.Notice
+	for _, n := range notices {
+		var err error
+		switch n.Kind {
+		case store.EventCancellationAnswered:
+			var req store.CancellationRequest
+			if req, err = t.Ledger().Cancellation(ctx, n.ObjectID); err == nil {
+				err = tickPusher(t).tellSenderOf(req)
+			}
+		case store.EventRefundState:
+			var r store.Refund
+			if r, err = t.Ledger().Refund(ctx, n.ObjectID); err == nil && !r.State.Queued() {
+				err = tellRefund(t, r)
+			}
+		default:
+			rest = append(rest, n)
+		}
+		if err = ignoreMissing(err); err != nil {
+			return err
+		}
+	}
+	notices, all := rest, notices
 	chats, err := t.State().ChatsOf(ctx, id)
 	if err != nil {
 		return err
@@ -163,7 +187,7 @@ func notify(t *Tick, id store.CustomerID, notices []store.Notice) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return dropAll(t, notices)
+	return dropAll(t, all)
 }
 
 func dropAll(t *Tick, notices []store.Notice) error {
@@ -182,17 +206,6 @@ func notifyChat(t *Tick, cust store.Customer, chat int64, notices []store.Notice
 	ctx := t.Context()
 	var s Screen
 	for _, n := range notices {
-		if n.Kind == store.EventCancellationAnswered {
-			// The transfer flow's own keyed message to the sender.
-			req, err := t.Ledger().Cancellation(ctx, n.ObjectID)
-			if err != nil {
-				return err
-			}
-			if err := tickPusher(t).tellSenderOf(req); err != nil {
-				return err
-			}
-			continue
-		}
 		p, stage, err := noticePart(t, cust, chat, n)
 		if err != nil {
 			return err

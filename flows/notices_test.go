@@ -79,3 +79,49 @@ func TestNoticesFoldedAfterQuietHours(t *testing.T) {
 		t.Errorf("the morning message tells %d of %d notices: %v", n, len(events), ids(flows.Outcome{Replies: notices}))
 	}
 }
+
+// TestRefundEventTellsThePayerOnce: the backend's refund.state_changed
+// tells the payer with the refund flow's own keyed message, so another
+// event (or the refund job) about the same refund tells nobody again.
+func TestRefundEventTellsThePayerOnce(t *testing.T) {
+	h := newTransferHarness(t)
+	ctx := context.Background()
+	var (
+		refund store.Refund
+		payer  store.CustomerID
+	)
+	for id := range phones {
+		list, err := h.db.RefundsTo(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range list {
+			if r.State == store.RefundRefunded {
+				refund, payer = r, id
+			}
+		}
+	}
+	if refund.ID == 0 {
+		t.Fatal("no refunded refund to a demo customer in the seed")
+	}
+	h.link(senderChat, phones[payer])
+	event := func(id string) flows.Outcome {
+		t.Helper()
+		out, err := h.engine.LedgerEvent(ctx, store.LedgerEvent{ID: id, Type: store.EventRefundState, CustomerID: payer,
+			ObjectID: refund.ID, Stage: string(store.RefundRefunded), At: h.now})
+		if err == nil {
+			err = h.engine.Settle(ctx, &out)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return to(out, senderChat)
+	}
+	if got := ids(event("r1")); len(got) == 0 || got[0] != "refund.told_payer_refunded" {
+		t.Fatalf("refund event told the payer %v, want refund.told_payer_refunded", got)
+	}
+	// The backend sends it again under another id: told already.
+	if got := ids(event("r2")); len(got) != 0 {
+		t.Fatalf("a second event about the refund told the payer %v, want nothing", got)
+	}
+}

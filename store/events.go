@@ -24,12 +24,13 @@ const (
 	EventWithdrawalStage      = "withdrawal.stage_changed"      // ObjectID: withdrawal; Stage: its new stage
 	EventCancellationAnswered = "cancellation_request.answered" // ObjectID: request; Stage: returned|declined|expired; CustomerID: the sender
 	EventReturnRefused        = "return_request.refused"        // ObjectID: return request
+	EventRefundState          = "refund.state_changed"          // ObjectID: refund; Stage: its new state
 )
 
 // KnownEvent reports whether paydesk handles events of this type.
 func KnownEvent(typ string) bool {
 	switch typ {
-	case EventWithdrawalStage, EventCancellationAnswered, EventReturnRefused:
+	case EventWithdrawalStage, EventCancellationAnswered, EventReturnRefused, EventRefundState:
 		return true
 	}
 	return false

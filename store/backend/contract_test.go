@@ -134,7 +134,8 @@ func TestEventsMatchTheContract(t *testing.T) {
 		{`{"id":"e1","type":"withdrawal.stage_changed","sent_at":"2026-03-10T15:30:00+06:00","occurred_at":"2026-03-10T09:29:58Z","customer_id":1,"data":{"withdrawal_id":31,"stage":"processing"}}`, true},
 		{`{"id":"e2","type":"cancellation_request.answered","sent_at":"2026-03-10T09:30:00Z","occurred_at":"2026-03-10T09:29:00Z","customer_id":1,"data":{"cancellation_request_id":7,"status":"returned"}}`, true},
 		{`{"id":"e3","type":"return_request.refused","sent_at":"2026-03-10T09:31:00Z","occurred_at":"2026-03-10T09:00:00Z","customer_id":2,"data":{"return_request_id":41}}`, true},
-		{`{"id":"e4","type":"refund.state_changed","sent_at":"2026-03-10T09:31:00Z","occurred_at":"2026-03-10T09:00:00Z","customer_id":2,"data":{"refund_id":5}}`, false},
+		{`{"id":"e4","type":"refund.state_changed","sent_at":"2026-03-10T09:31:00Z","occurred_at":"2026-03-10T09:00:00Z","customer_id":2,"data":{"refund_id":5,"state":"refunded"}}`, true},
+		{`{"id":"e5","type":"merchant.payout_sent","sent_at":"2026-03-10T09:31:00Z","occurred_at":"2026-03-10T09:00:00Z","customer_id":2,"data":{"payout_id":5}}`, false},
 	} {
 		var v any
 		if err := json.Unmarshal([]byte(tt.body), &v); err != nil {

@@ -55,6 +55,8 @@ type eventData struct {
 	CancellationID int64  `json:"cancellation_request_id"`
 	Status         string `json:"status"`
 	ReturnID       int64  `json:"return_request_id"`
+	RefundID       int64  `json:"refund_id"`
+	State          string `json:"state"`
 }
 
 // ParseEvent checks a posted event in the contract's order: the signature
@@ -101,6 +103,14 @@ func ParseEvent(secret, body []byte, signature string, now time.Time) (store.Led
 		}
 	case store.EventReturnRefused:
 		ev.ObjectID, ev.Stage = d.ReturnID, string(store.ReturnRefused)
+	case store.EventRefundState:
+		ev.ObjectID, ev.Stage = d.RefundID, d.State
+		switch store.RefundState(d.State) {
+		case store.RefundAwaitingPayment, store.RefundAwaitingFunds, store.RefundAwaitingBank,
+			store.RefundRejected, store.RefundCancelled, store.RefundRefunded:
+		default:
+			return store.LedgerEvent{}, fmt.Errorf("%w: state %q", ErrEventMalformed, d.State)
+		}
 	}
 	if ev.ObjectID <= 0 {
 		return store.LedgerEvent{}, fmt.Errorf("%w: data names no object", ErrEventMalformed)
