@@ -31,11 +31,20 @@ func (b *Bot) Tick(ctx context.Context) error {
 	if jobErr != nil {
 		b.log.Error("periodic jobs", "err", jobErr) // the others' messages still go
 	}
+	if err := b.sendProactive(ctx, out); err != nil {
+		return fmt.Errorf("tick: %w", err)
+	}
+	return jobErr
+}
+
+// sendProactive commits the messages of a proactive outcome (a tick's, a
+// backend event's) and queues them, skipping chats that blocked the bot.
+func (b *Bot) sendProactive(ctx context.Context, out flows.Outcome) error {
 	list := make([]store.Delivery, 0, len(out.Replies))
 	for _, d := range b.render(flows.Event{}, out) {
 		blocked, err := b.st.ChatBlocked(ctx, d.ChatID)
 		if err != nil {
-			return fmt.Errorf("tick: %w", err)
+			return err
 		}
 		if blocked {
 			b.log.Info("proactive message skipped: the chat blocked the bot", "chat", d.ChatID)
@@ -45,13 +54,13 @@ func (b *Bot) Tick(ctx context.Context) error {
 		list = append(list, d)
 	}
 	if len(list) == 0 {
-		return jobErr
+		return nil
 	}
 	now := b.clock.Now()
 	c := &store.UpdateCommit{At: now, Deliveries: list, LeaseUntil: now.Add(b.lease)}
 	if _, err := b.st.CommitUpdate(ctx, c); err != nil {
-		return fmt.Errorf("tick: %d messages lost: %w", len(list), err)
+		return fmt.Errorf("%d messages lost: %w", len(list), err)
 	}
 	b.enqueue(c.Deliveries)
-	return jobErr
+	return nil
 }

@@ -43,6 +43,9 @@ type Webhook struct {
 	// Exporter is served at /metrics when set. The listener of the public
 	// webhook path leaves it nil: metrics go on the internal listener.
 	Exporter http.Handler
+	// Events, when set, serves the payments backend's events at
+	// EventsPath (Bot.EventsHandler).
+	Events http.Handler
 }
 
 // Handler serves Path, /healthz (the process is alive), /readyz (the
@@ -54,6 +57,9 @@ func (w *Webhook) Handler() http.Handler {
 	}
 	if w.Exporter != nil {
 		mux.Handle("GET /metrics", w.Exporter)
+	}
+	if w.Events != nil {
+		mux.Handle("POST "+EventsPath, w.Events)
 	}
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
 		io.WriteString(rw, "ok\n")

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"time"
 
@@ -98,6 +99,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("load session %d: %w", ev.ChatID, err)
 	}
+	loaded := sess // as it was: an unavailable ledger leaves it so (busy.go)
+	loaded.Data = maps.Clone(sess.Data)
 	c := &Conv{ctx: ctx, e: e, Now: e.now(), Event: ev, Session: &sess}
 	if ev.LanguageCode != "" {
 		sess.ClientLanguage = locales.Match(ev.LanguageCode)
@@ -109,6 +112,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 			c.Customer = &cust
 		case errors.Is(err, store.ErrNotFound):
 			sess.CustomerID = 0 // the account is gone: the chat is unlinked
+		case errors.Is(err, store.ErrUnavailable):
+			c.setLang() // without the account's language: it could not be read
+			return e.busy(ctx, ev, loaded, c.Lang)
 		default:
 			return Outcome{}, fmt.Errorf("load customer of chat %d: %w", ev.ChatID, err)
 		}
@@ -124,6 +130,9 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 	c.view = sess.Data[keyView]
 	delete(sess.Data, keyView)
 	if err := e.dispatch(c, expired); err != nil {
+		if errors.Is(err, store.ErrUnavailable) {
+			return e.busy(ctx, ev, loaded, c.Lang)
+		}
 		return Outcome{}, err
 	}
 	e.rememberShown(c)

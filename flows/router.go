@@ -74,10 +74,12 @@ func stepKey(flow, step string) string { return flow + "/" + step }
 
 // registerAll lists every flow. A new flow adds one line here.
 func registerAll(r *Router) {
+	registerDemoAdvance(r) // the demo ledger moves on before any job reads it
 	registerMenu(r)
 	registerLink(r)
 	registerLanguage(r)
 	registerTester(r)
+	registerBusy(r) // Retry after the payments backend was unavailable
 
 	// The flows of the main menu.
 	registerWithdrawal(r)
@@ -85,4 +87,7 @@ func registerAll(r *Router) {
 	registerDispute(r)
 	registerRefunds(r)
 	registerSupport(r)
+
+	// What the payments ledger tells customers first.
+	registerNotices(r)
 }

@@ -63,7 +63,44 @@ func (e *Engine) Tick(ctx context.Context) (Outcome, error) {
 			errs = append(errs, fmt.Errorf("job %s: %w", name, err))
 		}
 	}
+	t.out.Replies = fold(t.out.Replies)
 	return t.out, errors.Join(errs...)
+}
+
+// fold joins the proactive messages one tick owes a chat (a stuck
+// withdrawal, a dispute reminder, notices) into one: a customer woken by
+// four messages at once reads one. Keyed replies (Reply.Key) stay apart:
+// their key is their once-only guarantee.
+func fold(replies []Reply) []Reply {
+	var out []Reply
+	first := map[int64]int{} // chat -> index in out of its unkeyed reply
+	for _, r := range replies {
+		i, ok := first[r.ChatID]
+		if r.Key != "" || !ok {
+			if r.Key == "" {
+				first[r.ChatID] = len(out)
+			}
+			out = append(out, r)
+			continue
+		}
+		f := &out[i].Screen
+		f.Body = append(f.Body, r.Screen.Body...)
+		f.Inline = append(dropMenuRows(f.Inline), r.Screen.Inline...)
+	}
+	return out
+}
+
+// dropMenuRows removes rows that are only the Menu button (the folded
+// message keeps the last one).
+func dropMenuRows(rows [][]Button) [][]Button {
+	kept := rows[:0:0]
+	for _, row := range rows {
+		if len(row) == 1 && row[0].Label.ID == "common.menu_button" {
+			continue
+		}
+		kept = append(kept, row)
+	}
+	return kept
 }
 
 // LangOf is the language to write to a customer in outside their own

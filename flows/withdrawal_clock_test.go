@@ -127,8 +127,8 @@ func TestQuietHours(t *testing.T) {
 		{"08:59:59", true},
 		{"09:00:00", false},
 		{"14:00:00", false},
-		{"20:59:59", false},
-		{"21:00:00", true},
+		{"21:59:59", false},
+		{"22:00:00", true},
 		{"00:00:00", true},
 		{"03:30:00", true},
 	} {

@@ -19,7 +19,7 @@ const (
 
 	// Quiet hours, local time of the customer: from quietFrom:00 until
 	// quietUntil:00 the next morning nothing proactive is sent.
-	quietFrom, quietUntil = 21, 9
+	quietFrom, quietUntil = 22, 9
 
 	// nudgePage is how many open withdrawals one store call returns.
 	nudgePage = 200
@@ -80,10 +80,9 @@ func nudgeWithdrawal(t *Tick, ledger store.Ledger, w store.Withdrawal) error {
 	t.Send(chat, LangOf(ctx, t.State(), chat, cust), Screen{
 		Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
 			"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
-		Inline: [][]Button{
-			{waitingButton(button, k)},
-			{button(M("withdrawal.details"), actWithdrawalCard, w.ID)},
-		},
+		// One row per withdrawal, its details named by the amount: nudges
+		// of one tick come folded into one message (Engine.Tick).
+		Inline: [][]Button{{waitingButton(button, k), button(M("notice.details_of", "Amount", amountOf(w)), actWithdrawalCard, w.ID)}},
 	})
 	return nil
 }

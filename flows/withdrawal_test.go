@@ -197,18 +197,32 @@ func nudged(t *testing.T, out flows.Outcome) []int64 {
 	t.Helper()
 	var got []int64
 	for _, r := range out.Replies {
-		if len(r.Screen.Body) == 0 || r.Screen.Body[0].ID != "withdrawal.nudge" {
+		nudges := 0
+		for _, m := range r.Screen.Body {
+			if m.ID == "withdrawal.nudge" {
+				nudges++
+			}
+		}
+		if nudges == 0 {
 			continue
 		}
-		b, ok := findButton(flows.Outcome{Replies: []flows.Reply{r}}, "withdrawal.details")
-		if !ok {
-			t.Fatalf("nudge without a details button: %+v", r.Screen)
+		// One tick's nudges to a chat come folded in one message, each
+		// with its row: the escalation and the details.
+		var details []int64
+		for _, row := range r.Screen.Inline {
+			if len(row) != 2 || row[0].Label.ID != "withdrawal.waiting" || row[1].Label.ID != "notice.details_of" {
+				continue
+			}
+			id, err := strconv.ParseInt(strings.Split(row[1].Data, "|")[1], 36, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			details = append(details, id)
 		}
-		id, err := strconv.ParseInt(strings.Split(b.Data, "|")[1], 36, 64)
-		if err != nil {
-			t.Fatal(err)
+		if len(details) != nudges {
+			t.Fatalf("%d nudges with %d details buttons: %+v", nudges, len(details), r.Screen)
 		}
-		got = append(got, id)
+		got = append(got, details...)
 	}
 	slices.Sort(got)
 	return got
@@ -228,8 +242,8 @@ func (h *harness) tick() flows.Outcome {
 
 func TestWithdrawalNudge(t *testing.T) {
 	h := linked(t)
-	// 21:30 in Almaty: quiet hours.
-	h.now = time.Date(2026, 11, 23, 16, 30, 0, 0, time.UTC)
+	// 22:30 in Almaty: quiet hours.
+	h.now = time.Date(2026, 11, 23, 17, 30, 0, 0, time.UTC)
 	if got := nudged(t, h.tick()); len(got) != 0 {
 		t.Fatalf("nudged %v during quiet hours", got)
 	}

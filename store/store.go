@@ -22,6 +22,12 @@ var (
 	ErrConflict = errors.New("version conflict")
 	// ErrDuplicate: an idempotent create found the object already there.
 	ErrDuplicate = errors.New("already exists")
+	// ErrUnavailable: the store or the payments backend cannot answer now
+	// (down, too slow, overloaded, or its circuit is open). Nothing was
+	// changed that a retry with the same idempotency key would change
+	// twice, so the caller may ask again later; flows show "the service is
+	// busy, try again in a minute" and keep the conversation where it was.
+	ErrUnavailable = errors.New("temporarily unavailable")
 )
 
 // CustomerID identifies a customer of the payments backend.

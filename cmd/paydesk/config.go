@@ -46,6 +46,7 @@ type Config struct {
 
 	Limits  flows.Limits  // PAYDESK_TIERS, PAYDESK_PROVIDERS: withdrawal limits over the ledger's
 	Support SupportConfig // PAYDESK_SUPPORT_*: the support group and its hours
+	Ledger  LedgerConfig  // PAYDESK_LEDGER_*: the payments backend, else the demo ledger
 
 	// LocaleTesters are the Telegram user ids of PAYDESK_LOCALE_TESTERS:
 	// they get the pseudo-locale, the IDs mode and /fix in their own chat.

@@ -3,18 +3,18 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	"paydesk/flows"
 	"paydesk/flows/console"
 	"paydesk/locales"
 	"paydesk/store"
-	"paydesk/store/sqlite"
+	"paydesk/store/backend"
 )
 
 // runDemo chats with the bot in the terminal over the embedded store and the
@@ -25,25 +25,26 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 	dbPath := fs.String("db", "", "SQLite file to use (default: a temporary file)")
 	as := fs.String("as", "", "link the chat to the demo customer with this phone, e.g. +77010000001")
 	lang := fs.String("lang", "", "the customer's Telegram language: ru, cs or en (default: the account's with --as, else en)")
+	ledgerURL := fs.String("ledger-url", "", "the payments backend to use instead of the demo ledger, e.g. the URL `paydesk demo-backend` prints")
+	ledgerToken := fs.String("ledger-token", "", "its bearer token")
 	tester := fs.Bool("tester", false, "chat as a locale tester: /language offers the pseudo-locale and message IDs, /fix suggests a wording for the latest message")
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if *dbPath == "" {
-		dir, err := os.MkdirTemp("", "paydesk-demo-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		*dbPath = filepath.Join(dir, "demo.db")
-	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, closeDB, err := openDemoDB(ctx, *dbPath, "demo.db")
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.SeedDemo(ctx, time.Now()); err != nil {
-		return fmt.Errorf("seed demo ledger: %w", err)
+	defer closeDB()
+	ledger, err := openLedger(LedgerConfig{URL: *ledgerURL, Token: *ledgerToken, Timeout: backend.DefaultTimeout}, db, nil)
+	if err != nil {
+		return err
+	}
+	defer ledger.Close()
+	if *ledgerURL == "" {
+		if err := db.SeedDemo(ctx, time.Now()); err != nil {
+			return fmt.Errorf("seed demo ledger: %w", err)
+		}
 	}
 	bundle, err := locales.New()
 	if err != nil {
@@ -59,7 +60,10 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 	c := console.New(nil, bundle, stdout)
 	c.Advance = func(d time.Duration) time.Time { shift += d; return now() }
 	if *as != "" {
-		cust, err := db.CustomerByPhone(ctx, store.NormalizePhone(*as))
+		cust, err := ledger.CustomerByPhone(ctx, store.NormalizePhone(*as))
+		if errors.Is(err, store.ErrUnavailable) {
+			return fmt.Errorf("--as %s: %w", *as, err)
+		}
 		if err != nil {
 			return fmt.Errorf("--as %s: no demo customer has this phone (try +77010000001, +420601000001, +447700900001 or +77010000002)", *as)
 		}
@@ -68,11 +72,11 @@ func runDemo(ctx context.Context, e *Env, args []string) error {
 	if *tester {
 		opts = append(opts, flows.WithLocaleTesters([]int64{c.UserID}))
 	}
-	c.SetEngine(flows.New(db, db, opts...))
+	c.SetEngine(flows.New(db, ledger, opts...))
 	c.LanguageCode = *lang
 	c.Phone = *as
 	if *as != "" {
-		cust, _ := db.CustomerByPhone(ctx, store.NormalizePhone(*as))
+		cust, _ := ledger.CustomerByPhone(ctx, store.NormalizePhone(*as))
 		if *lang == "" {
 			c.LanguageCode = cust.Language // a Telegram client set to the account's language
 		}

@@ -17,6 +17,7 @@ import (
 	"paydesk/bot/metrics"
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store"
 	"paydesk/store/sqlite"
 )
 
@@ -54,6 +55,7 @@ type Main struct {
 	Limits bot.ServerLimits
 
 	db       *sqlite.DB
+	ledger   store.Ledger
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	srv      *http.Server // the webhook; nil while polling
@@ -112,7 +114,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
+	if m.ledger, err = openLedger(m.Config.Ledger, db, m.Log); err != nil {
+		return err
+	}
+	b := bot.New(api, db, m.ledger, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
 		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
 		bot.WithLease(m.Config.Lease),
 		bot.WithFlows(append([]flows.Option{
@@ -162,7 +167,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.startPolling(ctx)
 	}
-	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers)
+	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers,
+		"ledger", ledgerName(m.Config.Ledger), "backend_events", m.Config.Ledger.EventsSecret != "")
 	return nil
 }
 
@@ -199,6 +205,9 @@ func (m *Main) startPolling(ctx context.Context) {
 func (m *Main) listen() error {
 	if m.Config.HTTPListen != "" {
 		ops := &bot.Webhook{Ready: m.db.Ping, Log: m.Log, Exporter: m.Metrics.Handler()}
+		if m.Config.WebhookURL == "" {
+			ops.Events = m.events() // while polling, the backend's events come here
+		}
 		srv, addr, err := m.serve("PAYDESK_HTTP_LISTEN", m.Config.HTTPListen, ops.Handler())
 		if err != nil {
 			return err
@@ -208,6 +217,7 @@ func (m *Main) listen() error {
 	if m.Config.WebhookURL != "" && m.Config.WebhookListen != "" {
 		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping,
 			Log: m.Log, Metrics: m.Metrics}
+		wh.Events = m.events()
 		srv, addr, err := m.serve("PAYDESK_WEBHOOK_LISTEN", m.Config.WebhookListen, wh.Handler())
 		if err != nil {
 			return err
@@ -215,6 +225,15 @@ func (m *Main) listen() error {
 		m.srv, m.addr = srv, addr
 	}
 	return nil
+}
+
+// events is the handler of the backend's events, nil when
+// PAYDESK_BACKEND_EVENTS_SECRET is not set.
+func (m *Main) events() http.Handler {
+	if m.Config.Ledger.EventsSecret == "" {
+		return nil
+	}
+	return m.bot.EventsHandler([]byte(m.Config.Ledger.EventsSecret))
 }
 
 // serve listens on addr (named by the variable that set it) within Limits.
@@ -304,6 +323,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		m.bot.Close(ctx) // replies not sent by then go out after the next start
 		cancel()
+	}
+	if m.ledger != nil {
+		errs = append(errs, m.ledger.Close())
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())

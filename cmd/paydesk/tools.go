@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"paydesk/flows"
@@ -16,6 +18,7 @@ import (
 func runLinkToken(_ context.Context, e *Env, args []string) error {
 	fs := e.flags("link-token", nil)
 	ttl := fs.Duration("ttl", time.Hour, "how long the token stays valid")
+	botName := fs.String("bot", e.Getenv("PAYDESK_BOT_USERNAME"), "the bot's username: print the whole https://t.me/<bot>?start=link-… URL (default PAYDESK_BOT_USERNAME)")
 	rest, err := e.parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -30,9 +33,19 @@ func runLinkToken(_ context.Context, e *Env, args []string) error {
 		return err
 	}
 	token := flows.IssueLinkToken([]byte(secret), store.CustomerID(id), time.Now().Add(*ttl))
+	if name := strings.TrimPrefix(*botName, "@"); name != "" {
+		if !botUsername.MatchString(name) {
+			return fmt.Errorf("bot username %q: want 5-32 letters, digits or _ (the @name from @BotFather)", *botName)
+		}
+		fmt.Fprintf(e.Stdout, "https://t.me/%s?start=%s%s\n", name, flows.LinkPrefix, token)
+		return nil
+	}
 	fmt.Fprintf(e.Stdout, "/start %s%s\n", flows.LinkPrefix, token)
 	return nil
 }
+
+// botUsername is what Telegram allows as a bot's username.
+var botUsername = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{4,31}$`)
 
 // runLocales runs the locale tools: check lints the locale files (every
 // message in every language with its plural forms, and Lint's checks of

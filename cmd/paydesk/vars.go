@@ -10,6 +10,7 @@ import (
 
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store/backend"
 )
 
 // variable is one PAYDESK_* environment variable. The table below is the
@@ -104,6 +105,35 @@ var variables = []variable{
 			c.Tick, err = parseDuration(v, "1m (0 turns periodic jobs off)", true)
 			return err
 		}},
+	{Name: "PAYDESK_LEDGER_URL",
+		Help: "the payments backend (store/backend/openapi.yaml); unset: the demo ledger in PAYDESK_DB",
+		set: func(c *Config, v string) error {
+			if _, err := backend.New(backend.Config{URL: v, Now: time.Now}); err != nil {
+				return err
+			}
+			c.Ledger.URL = v
+			return nil
+		}},
+	{Name: "PAYDESK_LEDGER_TOKEN", Secret: true,
+		Help: "the bearer token paydesk sends the payments backend",
+		set:  func(c *Config, v string) error { c.Ledger.Token = v; return nil }},
+	{Name: "PAYDESK_LEDGER_TIMEOUT", Default: "3s",
+		Help: "how long one request to the payments backend may take",
+		set: func(c *Config, v string) (err error) {
+			c.Ledger.Timeout, err = parseDuration(v, "3s", false)
+			return err
+		}},
+	{Name: "PAYDESK_BACKEND_EVENTS_SECRET", Secret: true,
+		Help: "at least 32 characters: turns on POST /backend/events (the webhook's listener, or PAYDESK_HTTP_LISTEN while polling) and checks the events' signatures",
+		set: func(c *Config, v string) error {
+			if len(v) < minSecret {
+				return fmt.Errorf("want at least %d characters (e.g. `openssl rand -hex 32`)", minSecret)
+			}
+			c.Ledger.EventsSecret = v
+			return nil
+		}},
+	{Name: "PAYDESK_BOT_USERNAME",
+		Help: "the bot's @username, so link-token prints the whole https://t.me/<bot>?start=link-… URL"},
 	{Name: "PAYDESK_LOCALE_TESTERS",
 		Help: "Telegram user ids, comma separated, of the locale testers: /language offers them the pseudo-locale and message IDs, and /fix stores their suggestions",
 		set: func(c *Config, v string) (err error) {

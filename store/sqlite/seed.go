@@ -47,7 +47,8 @@ type demoTransfer struct {
 	returned  bool
 }
 
-// demoStage is a stage entered ago before now.
+// demoStage is a stage entered ago before now; a negative ago plans it for
+// later (the demo clock reaches it: DB.AdvanceWithdrawals).
 type demoStage struct {
 	stage store.WithdrawalStage
 	ago   time.Duration
@@ -88,7 +89,7 @@ var (
 	stuckApproval   = []demoStage{{store.StageApproval, 7*day + 4*time.Hour}}
 	stuckProcessing = []demoStage{{store.StageApproval, 18*day + 2*time.Hour}, {store.StageProcessing, 16*day + 5*time.Hour}}
 	freshApproval   = []demoStage{{store.StageApproval, 2 * time.Hour}}
-	freshProcessing = []demoStage{{store.StageApproval, 1*day + 5*time.Hour}, {store.StageProcessing, 3 * time.Hour}}
+	freshProcessing = []demoStage{{store.StageApproval, 1*day + 5*time.Hour}, {store.StageProcessing, 3 * time.Hour}, {store.StageReceived, -(1*day + 2*time.Hour)}}
 	received        = []demoStage{{store.StageApproval, 9*day + 6*time.Hour}, {store.StageProcessing, 8*day + 3*time.Hour}, {store.StageReceived, 7*day + 1*time.Hour}}
 	rejected        = []demoStage{{store.StageApproval, 5*day + 2*time.Hour}, {store.StageRejected, 4*day + 7*time.Hour}}
 )
@@ -240,7 +241,12 @@ func (db *DB) SeedDemo(ctx context.Context, now time.Time) error {
 		if err != nil || !empty {
 			return err
 		}
-		return seed(ctx, tx, now)
+		if err := seed(ctx, tx, now); err != nil {
+			return err
+		}
+		// The seeded history is not news: the change feed starts after it.
+		_, err = tx.ExecContext(ctx, `DELETE FROM ledger_changes`)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("seed demo ledger: %w", err)
@@ -292,12 +298,23 @@ func seedAccount(ctx context.Context, tx querier, a demoAccount, now time.Time, 
 	for _, d := range a.withdrawals {
 		w := store.Withdrawal{ID: ids.withdrawal, CustomerID: c.ID, Amount: d.amount, Currency: c.Currency,
 			Method: d.method, Provider: d.provider, CreatedAt: now.Add(-d.stages[0].ago)}
+		var planned []demoStage
 		for _, s := range d.stages {
+			if s.ago < 0 {
+				planned = append(planned, s)
+				continue
+			}
 			w.History = append(w.History, store.StageChange{Stage: s.stage, At: now.Add(-s.ago)})
 			w.Stage = s.stage
 		}
 		if _, err := addWithdrawal(ctx, tx, w); err != nil {
 			return fmt.Errorf("withdrawal %d: %w", w.ID, err)
+		}
+		for _, s := range planned {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO demo_withdrawal_plan (withdrawal_id, stage, at) VALUES (?, ?, ?)`,
+				w.ID, s.stage, nanos(now.Add(-s.ago))); err != nil {
+				return fmt.Errorf("withdrawal %d plan: %w", w.ID, err)
+			}
 		}
 		ids.withdrawal++
 	}

@@ -73,6 +73,8 @@ func RunState(t *testing.T, open func(t *testing.T) store.State) {
 	t.Run("Suggestions", func(t *testing.T) { testSuggestions(t, o(t)) })
 	t.Run("SessionTester", func(t *testing.T) { testSessionTester(t, o(t)) })
 	t.Run("CommitUpdateRelays", func(t *testing.T) { testCommitUpdateRelays(t, o(t)) })
+	t.Run("Events", func(t *testing.T) { testEvents(t, o(t)) })
+	t.Run("Notices", func(t *testing.T) { testNotices(t, o(t)) })
 }
 
 // RunLedger runs the Ledger suite. open must return a new, empty ledger on
