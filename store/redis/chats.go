@@ -1,0 +1,85 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"paydesk/store"
+)
+
+// nudgeKey is one claimed nudge. Claims are single keys, tagged by the
+// object so they spread over a cluster; they do not expire (a stage is
+// nudged once, ever, as in store/sqlite).
+func (s *Store) nudgeKey(n store.Nudge) string {
+	return s.prefix + ":nudge:{" + n.Kind + ":" + strconv.FormatInt(n.ObjectID, 10) + "}:" + n.Stage
+}
+
+// ClaimNudge records the nudge with SET NX: of replicas claiming at once,
+// exactly one gets first.
+func (s *Store) ClaimNudge(ctx context.Context, n store.Nudge) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, s.nudgeKey(n), nanos(n.At), 0).Result()
+	if err != nil {
+		return false, fmt.Errorf("claim nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
+	}
+	return ok, nil
+}
+
+// exchangesKey is a chat's recent conversation, a list, oldest first.
+func (s *Store) exchangesKey(chatID int64) string {
+	return s.prefix + ":x:{" + strconv.FormatInt(chatID, 10) + "}"
+}
+
+type exchangeValue struct {
+	At   int64  `json:"a"`
+	Bot  bool   `json:"b,omitempty"`
+	Kind string `json:"k"`
+	Text string `json:"t"`
+}
+
+// AddExchanges appends lines and keeps the newest keep, in one MULTI on
+// the chat's list. The list expires with the chat's session.
+func (s *Store) AddExchanges(ctx context.Context, chatID int64, lines []store.Exchange, keep int) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	vals := make([]any, len(lines))
+	for i, l := range lines {
+		b, err := json.Marshal(exchangeValue{nanos(l.At), l.Bot, l.Kind, l.Text})
+		if err != nil {
+			return fmt.Errorf("add exchanges of chat %d: %w", chatID, err)
+		}
+		vals[i] = string(b)
+	}
+	key := s.exchangesKey(chatID)
+	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.RPush(ctx, key, vals...)
+		p.LTrim(ctx, key, int64(-keep), -1)
+		p.PExpire(ctx, key, s.sessionTTL)
+		return nil
+	})
+	return wrap(err, "add %d exchanges of chat %d", len(lines), chatID)
+}
+
+// Exchanges returns a chat's newest lines, at most limit, oldest first.
+func (s *Store) Exchanges(ctx context.Context, chatID int64, limit int) ([]store.Exchange, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	raw, err := s.rdb.LRange(ctx, s.exchangesKey(chatID), int64(-limit), -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("exchanges of chat %d: %w", chatID, err)
+	}
+	list := make([]store.Exchange, len(raw))
+	for i, r := range raw {
+		var v exchangeValue
+		if err := json.Unmarshal([]byte(r), &v); err != nil {
+			return nil, fmt.Errorf("exchanges of chat %d: %w", chatID, err)
+		}
+		list[i] = store.Exchange{At: fromNanos(v.At), Bot: v.Bot, Kind: v.Kind, Text: v.Text}
+	}
+	return list, nil
+}
