@@ -19,6 +19,7 @@ type Config struct {
 	Token      string        // PAYDESK_TELEGRAM_TOKEN
 	APIURL     string        // PAYDESK_TELEGRAM_API_URL
 	DB         string        // PAYDESK_DB: the SQLite file
+	RedisURL   string        // PAYDESK_REDIS_URL: the State in Redis (several replicas); empty: in PAYDESK_DB
 	Demo       bool          // PAYDESK_DEMO=1: seed the demo ledger into an empty database
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits
@@ -53,6 +54,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Token:         getenv("PAYDESK_TELEGRAM_TOKEN"),
 		APIURL:        or(getenv("PAYDESK_TELEGRAM_API_URL"), "https://api.telegram.org"),
 		DB:            or(getenv("PAYDESK_DB"), "paydesk.db"),
+		RedisURL:      getenv("PAYDESK_REDIS_URL"),
 		Secret:        getenv("PAYDESK_SECRET"),
 		SessionTTL:    24 * time.Hour,
 		WebhookURL:    getenv("PAYDESK_WEBHOOK_URL"),

@@ -16,6 +16,8 @@ import (
 	"paydesk/bot"
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store"
+	storeredis "paydesk/store/redis"
 	"paydesk/store/sqlite"
 )
 
@@ -48,7 +50,8 @@ type Main struct {
 	// BotOptions are added to the bot's (paydesk bench lifts the limits).
 	BotOptions []bot.Option
 
-	db       *sqlite.DB
+	db       *sqlite.DB  // the Ledger, and the State without Redis
+	state    store.State // db, or Redis (openState)
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	srv      *http.Server
@@ -82,6 +85,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.db = db
+	if m.state, err = openState(ctx, m.Config, db); err != nil {
+		return err
+	}
 	if m.Config.Demo {
 		if err := db.SeedDemo(ctx, time.Now()); err != nil {
 			return fmt.Errorf("seed demo ledger: %w", err)
@@ -96,7 +102,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, db, db, bundle, bot.WithLogger(m.Log),
+	b := bot.New(api, m.state, db, bundle, bot.WithLogger(m.Log),
 		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
@@ -142,7 +148,11 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	m.Log.Info("paydesk serving", "mode", mode, "listen", m.Addr(), "db", m.Config.DB, "workers", m.Config.Workers)
+	state := "sqlite"
+	if m.Config.RedisURL != "" {
+		state = storeredis.Redact(m.Config.RedisURL)
+	}
+	m.Log.Info("paydesk serving", "mode", mode, "listen", m.Addr(), "db", m.Config.DB, "state", state, "workers", m.Config.Workers)
 	return nil
 }
 
@@ -150,7 +160,7 @@ func (m *Main) startPolling(ctx context.Context) {
 	poller := &bot.Poller{
 		URL:      m.Config.APIURL,
 		Token:    m.Config.Token,
-		Offsets:  m.db,
+		Offsets:  m.state,
 		Dispatch: m.dispatch,
 		Log:      m.Log,
 	}
@@ -165,7 +175,7 @@ func (m *Main) startPolling(ctx context.Context) {
 
 // listen serves the webhook (in webhook mode) and the health checks.
 func (m *Main) listen() error {
-	wh := &bot.Webhook{Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping, Log: m.Log}
+	wh := &bot.Webhook{Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.ready, Log: m.Log}
 	if m.Config.WebhookURL != "" {
 		wh.Path = m.Config.WebhookPath()
 	}
@@ -180,6 +190,31 @@ func (m *Main) listen() error {
 			m.errs <- fmt.Errorf("webhook server: %w", err)
 		}
 	}()
+	return nil
+}
+
+// openState opens the State: in Redis when PAYDESK_REDIS_URL is set
+// (several replicas share it), else in the SQLite file beside the ledger.
+// A malformed or unreachable URL is a one-line error at start.
+func openState(ctx context.Context, cfg Config, db *sqlite.DB) (store.State, error) {
+	if cfg.RedisURL == "" {
+		return db, nil
+	}
+	st, err := storeredis.Open(ctx, cfg.RedisURL, storeredis.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("PAYDESK_REDIS_URL: %w", err)
+	}
+	return st, nil
+}
+
+// ready is /readyz: both stores answer.
+func (m *Main) ready(ctx context.Context) error {
+	if err := m.state.Ping(ctx); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if m.state != store.State(m.db) {
+		return m.db.Ping(ctx)
+	}
 	return nil
 }
 
@@ -214,6 +249,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		m.bot.Close(ctx) // replies not sent by then go out after the next start
 		cancel()
+	}
+	if m.state != nil && m.state != store.State(m.db) {
+		errs = append(errs, m.state.Close())
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())

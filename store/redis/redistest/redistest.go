@@ -21,14 +21,17 @@ import (
 )
 
 // Server is one redis-server process. Stop and Start restart it on the
-// same port (as an outage would), with its data gone.
+// same port, as an outage would: its data is gone unless it was started
+// with StartPersistent.
 type Server struct {
 	t    testing.TB
 	Addr string // 127.0.0.1:port
 	args []string
 	dir  string
 	cmd  *exec.Cmd
-	log  *bytes.Buffer
+	// persist keeps the data over a restart (StartPersistent).
+	persist bool
+	log     *bytes.Buffer
 }
 
 // URL is the server's redis:// URL.
@@ -58,6 +61,18 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
+// StartPersistent is Start with an append-only file synced on every write,
+// so data survives Stop (a SIGKILL) and Start, as a production Redis with
+// appendonly would.
+func StartPersistent(t testing.TB) *Server {
+	t.Helper()
+	binary(t, "redis-server")
+	s := &Server{t: t, Addr: freeAddr(t, false), dir: t.TempDir(), persist: true}
+	s.Start()
+	t.Cleanup(s.Stop)
+	return s
+}
+
 // Start (re)starts a stopped server.
 func (s *Server) Start() {
 	s.t.Helper()
@@ -65,7 +80,11 @@ func (s *Server) Start() {
 		return
 	}
 	_, port, _ := net.SplitHostPort(s.Addr)
-	args := append([]string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", s.dir}, s.args...)
+	aof := []string{"--appendonly", "no"}
+	if s.persist {
+		aof = []string{"--appendonly", "yes", "--appendfsync", "always"}
+	}
+	args := append(append([]string{"--port", port, "--bind", "127.0.0.1", "--save", "", "--dir", s.dir}, aof...), s.args...)
 	s.log = new(bytes.Buffer)
 	cmd := exec.Command(binary(s.t, "redis-server"), args...)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
