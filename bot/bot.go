@@ -101,6 +101,11 @@ func WithOptions(opts ...Option) Option {
 	}
 }
 
+// WithLease sets how long a commit's deliveries stay with the replica that
+// committed them before another may resend them (default a minute). It
+// bounds how late a reply comes when its replica died before sending it.
+func WithLease(d time.Duration) Option { return func(b *Bot) { b.lease = d } }
+
 // WithRetry sets the outbox's retry policy (default DefaultRetry).
 func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 

@@ -20,6 +20,7 @@ type Config struct {
 	APIURL     string        // PAYDESK_TELEGRAM_API_URL
 	DB         string        // PAYDESK_DB: the SQLite file
 	RedisURL   string        // PAYDESK_REDIS_URL: the State in Redis (several replicas); empty: in PAYDESK_DB
+	Lease      time.Duration // PAYDESK_LEASE: how long a replica's unsent replies wait before another resends them
 	Demo       bool          // PAYDESK_DEMO=1: seed the demo ledger into an empty database
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits
@@ -63,6 +64,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		WebhookConns:  40,
 		Workers:       16,
 		Tick:          time.Minute,
+		Lease:         time.Minute,
 	}
 	var errs []error
 	if v := getenv("PAYDESK_DEMO"); v != "" {
@@ -75,6 +77,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	errs = append(errs,
 		duration(getenv, "PAYDESK_SESSION_TTL", "24h", false, &c.SessionTTL),
 		duration(getenv, "PAYDESK_TICK", "1m (0 turns periodic jobs off)", true, &c.Tick),
+		duration(getenv, "PAYDESK_LEASE", "1m", false, &c.Lease),
 		count(getenv, "PAYDESK_WORKERS", 1, 1024, &c.Workers),
 		count(getenv, "PAYDESK_WEBHOOK_MAX_CONNECTIONS", 1, 100, &c.WebhookConns),
 	)

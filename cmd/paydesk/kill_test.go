@@ -36,7 +36,9 @@ type process struct {
 	log string
 }
 
-func startProcess(t *testing.T, bin string, api *telegramtest.Server, db string) *process {
+// startProcess starts `paydesk serve` on the demo ledger in db; env adds
+// or overrides variables.
+func startProcess(t *testing.T, bin string, api *telegramtest.Server, db string, env ...string) *process {
 	t.Helper()
 	p := &process{log: filepath.Join(t.TempDir(), "serve.log")}
 	logFile, err := os.Create(p.log)
@@ -51,6 +53,7 @@ func startProcess(t *testing.T, bin string, api *telegramtest.Server, db string)
 		"PAYDESK_DEMO=1",
 		"PAYDESK_SECRET="+testSecret,
 	)
+	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -85,7 +85,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.db = db
-	if m.state, err = openState(ctx, m.Config, db); err != nil {
+	if m.state, err = openState(ctx, m.Config, db, m.Log); err != nil {
 		return err
 	}
 	if m.Config.Demo {
@@ -102,7 +102,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, m.state, db, bundle, bot.WithLogger(m.Log),
+	b := bot.New(api, m.state, db, bundle, bot.WithLogger(m.Log), bot.WithLease(m.Config.Lease),
 		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
@@ -120,7 +120,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopBackground = stop
-	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick}) })
+	m.background.Go(func() { b.Run(bg, bot.Background{Tick: m.Config.Tick, Resend: resendEvery(m.Config.Lease)}) })
 
 	// The command menu and descriptions, per language; a restart only reads
 	// them. Not being able to set them is no reason to stay down.
@@ -196,15 +196,22 @@ func (m *Main) listen() error {
 // openState opens the State: in Redis when PAYDESK_REDIS_URL is set
 // (several replicas share it), else in the SQLite file beside the ledger.
 // A malformed or unreachable URL is a one-line error at start.
-func openState(ctx context.Context, cfg Config, db *sqlite.DB) (store.State, error) {
+func openState(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (store.State, error) {
 	if cfg.RedisURL == "" {
 		return db, nil
 	}
+	storeredis.LogTo(log)
 	st, err := storeredis.Open(ctx, cfg.RedisURL, storeredis.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("PAYDESK_REDIS_URL: %w", err)
 	}
 	return st, nil
+}
+
+// resendEvery is how often the replies left behind are looked for: often
+// enough that a reply comes at most about a lease and a bit late.
+func resendEvery(lease time.Duration) time.Duration {
+	return min(max(lease/6, time.Second), 10*time.Second)
 }
 
 // ready is /readyz: both stores answer.

@@ -54,6 +54,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -216,3 +217,15 @@ func nanos(t time.Time) int64 {
 }
 
 var _ store.State = (*Store)(nil)
+
+// LogTo sends go-redis's own messages (a failed dial, a pool retry) to l
+// at debug level: they repeat for every connection attempt while Redis is
+// away, and the errors that matter reach the caller anyway. go-redis has
+// one logger per process.
+func LogTo(l *slog.Logger) { goredis.SetLogger(slogPrinter{l}) }
+
+type slogPrinter struct{ l *slog.Logger }
+
+func (p slogPrinter) Printf(ctx context.Context, format string, v ...any) {
+	p.l.DebugContext(ctx, "redis client", "msg", fmt.Sprintf(format, v...))
+}
