@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"paydesk/flows"
@@ -21,7 +22,8 @@ func WithTicker(t Ticker) Option { return func(b *Bot) { b.ticker = t } }
 // priority, skipping chats that blocked the bot. Jobs record each effect
 // before returning its message, so replicas ticking at once send nothing
 // twice; the messages are committed before they are sent, so a crash
-// resends them rather than losing them.
+// resends them rather than losing them, and the effects that wait for
+// them (flows.Tick.After) are made only after that commit.
 func (b *Bot) Tick(ctx context.Context) error {
 	t := b.ticker
 	if t == nil {
@@ -44,14 +46,18 @@ func (b *Bot) Tick(ctx context.Context) error {
 		d.Proactive = true
 		list = append(list, d)
 	}
-	if len(list) == 0 {
-		return jobErr
+	if len(list) > 0 {
+		now := b.clock.Now()
+		c := &store.UpdateCommit{At: now, Deliveries: list, LeaseUntil: now.Add(b.lease)}
+		if _, err := b.st.CommitUpdate(ctx, c); err != nil {
+			// The effects waiting for these messages are not made either:
+			// the next tick owes the messages again and makes them then.
+			return fmt.Errorf("tick: %d messages not committed: %w", len(list), err)
+		}
+		b.enqueue(c.Deliveries)
 	}
-	now := b.clock.Now()
-	c := &store.UpdateCommit{At: now, Deliveries: list, LeaseUntil: now.Add(b.lease)}
-	if _, err := b.st.CommitUpdate(ctx, c); err != nil {
-		return fmt.Errorf("tick: %d messages lost: %w", len(list), err)
+	if err := flows.RunEffects(ctx, &out); err != nil {
+		return errors.Join(jobErr, fmt.Errorf("tick: %w", err))
 	}
-	b.enqueue(c.Deliveries)
 	return jobErr
 }

@@ -144,15 +144,7 @@ func (r *rig) asks(chat int64) int {
 }
 
 // told counts the messages to chat that say the money came back.
-func (r *rig) told(chat int64) int {
-	n := 0
-	for _, c := range r.api.SentTo(chat) {
-		if strings.Contains(c.Text(), "Деньги вернулись") {
-			n++
-		}
-	}
-	return n
-}
+func (r *rig) told(chat int64) int { return r.countText(chat, "Деньги вернулись") }
 
 // failCommitOnce fails the first commit that owes chat a message: the
 // flow ran and wrote to the ledger, the State commit did not happen.
@@ -341,4 +333,63 @@ func TestSameUpdateOnTwoReplicasAtOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLostTickCommitStillTellsOfTheExpiry: the periodic job expires a
+// request the recipient never answered and owes the sender the news; the
+// tick's commit is lost. The request stays open until the news is
+// committed, so the next tick tells the sender, once, and expires it.
+func TestLostTickCommitStillTellsOfTheExpiry(t *testing.T) {
+	for name, state := range stateKinds {
+		t.Run(name, func(t *testing.T) {
+			const sender = 931
+			fail := &failCommitOnce{}
+			r := newRig(t, rigConfig{state: state, opts: []bot.Option{bot.WithLimits(bot.NoLimits())},
+				wrap: func(s store.State) store.State { fail.State = s; return fail }})
+			r.link(t, sender, senderPhone)
+			ctx := t.Context()
+			now := time.Now()
+			tr, err := r.db.AddTransfer(ctx, store.Transfer{ID: 950_001, SenderID: 1, RecipientName: "Ерлан Касымов",
+				Amount: 500_000, Currency: "KZT", CreatedAt: now.Add(-9 * 24 * time.Hour), Status: store.TransferCompleted})
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _, err := r.db.RequestCancellation(ctx, "test-request", tr, now.Add(-8*24*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			const told = "Получатель не ответил"
+			fail.arm(sender)
+			if err := r.bot.Tick(ctx); err == nil {
+				t.Fatal("the tick whose commit was lost reported no error")
+			}
+			if got, _ := r.db.Cancellation(ctx, req.ID); got.Status != store.CancellationNotified {
+				t.Fatalf("after the lost tick commit the request is %q: expired with the sender not told", got.Status)
+			}
+			for range 2 { // the next tick, and one more
+				if err := r.bot.Tick(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			bot.Eventually(t, "the sender told", func() bool { return r.countText(sender, told) > 0 })
+			r.close()
+			if got, _ := r.db.Cancellation(ctx, req.ID); got.Status != store.CancellationExpired {
+				t.Errorf("request %q after the ticks, want expired", got.Status)
+			}
+			if n := r.countText(sender, told); n != 1 {
+				t.Errorf("the sender was told of the expiry %d times, want once", n)
+			}
+		})
+	}
+}
+
+// countText counts the messages to chat that contain s.
+func (r *rig) countText(chat int64, s string) int {
+	n := 0
+	for _, c := range r.api.SentTo(chat) {
+		if strings.Contains(c.Text(), s) {
+			n++
+		}
+	}
+	return n
 }

@@ -69,6 +69,10 @@ type Outcome struct {
 	// Lang is the language of the event's own chat, the one the Toast is
 	// shown in: Replies may go to other chats, in their languages, first.
 	Lang string
+	// Effects are ledger writes to make only once Replies are committed
+	// (Tick.After): the caller runs them after its commit, or not at all
+	// when the commit fails, and the job owes the replies again next time.
+	Effects []Effect
 }
 
 // Text is a one-paragraph screen.

@@ -17,8 +17,17 @@ import (
 // a timer and sends what it returns as proactive messages, after the
 // interactive replies. A job must be idempotent: each effect is recorded in
 // the store before its message is returned, so a second tick, or a second
-// replica ticking at the same time, sends nothing twice.
+// replica ticking at the same time, sends nothing twice. An effect whose
+// messages cannot be derived again once it is made (an expired request
+// leaves the list of open ones) goes the other way round: the job owes the
+// messages, keyed, and makes the effect with After, once they are
+// committed.
 type Job func(t *Tick) error
+
+// Effect is a ledger write that waits for the messages telling of it to
+// be committed (Tick.After). It must be idempotent (an idempotency key):
+// a tick whose commit is lost makes it again the next time.
+type Effect func(ctx context.Context) error
 
 // Tick is one run of the periodic jobs.
 type Tick struct {
@@ -47,6 +56,11 @@ func (t *Tick) Send(chatID int64, lang string, s Screen) { t.SendOnce("", chatID
 func (t *Tick) SendOnce(key string, chatID int64, lang string, s Screen) {
 	t.out.Replies = append(t.out.Replies, Reply{ChatID: chatID, Lang: lang, Screen: s, Key: key})
 }
+
+// After makes e once the tick's replies are committed: Engine.Settle, or
+// the bot after its journal commit. If the commit is lost, e is not made,
+// and the next tick owes the same (keyed) replies and makes it then.
+func (t *Tick) After(e Effect) { t.out.Effects = append(t.out.Effects, e) }
 
 // Button makes an inline button valid in chatID.
 func (t *Tick) Button(chatID int64, label Msg, action string, args ...int64) Button {
