@@ -393,3 +393,65 @@ func (r *rig) countText(chat int64, s string) int {
 	}
 	return n
 }
+
+// TestLostTickCommitStillNudges: the periodic job finds Айгерим's stuck
+// withdrawals and owes her the nudges; the tick's commit is lost, so the
+// nudges are not claimed, and the next ticks, on two replicas at once,
+// send each of them once.
+func TestLostTickCommitStillNudges(t *testing.T) {
+	// Noon in Almaty, a few hours from now: not quiet hours, and the demo
+	// ledger's stuck withdrawals are still stuck.
+	almaty, err := time.LoadLocation("Asia/Almaty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(almaty)
+	noon := time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, almaty)
+	if noon.Before(now) {
+		noon = noon.Add(24 * time.Hour)
+	}
+	for name, state := range stateKinds {
+		t.Run(name, func(t *testing.T) {
+			const chat = 941
+			opts := []bot.Option{bot.WithLimits(bot.NoLimits()), bot.WithFlows(flows.WithClock(func() time.Time { return noon }))}
+			fail := &failCommitOnce{}
+			r := newRig(t, rigConfig{state: state, opts: opts,
+				wrap: func(s store.State) store.State { fail.State = s; return fail }})
+			other := r.replica(t, opts...)
+			r.link(t, chat, senderPhone)
+			fail.arm(chat)
+			if err := r.bot.Tick(t.Context()); err == nil {
+				t.Fatal("the tick whose commit was lost reported no error")
+			}
+			for range 2 {
+				var wg sync.WaitGroup
+				for _, b := range []*bot.Bot{r.bot, other.bot} {
+					wg.Go(func() {
+						if err := b.Tick(t.Context()); err != nil {
+							t.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+			}
+			const nudge = "задерживается"
+			bot.Eventually(t, "the nudges sent", func() bool { return r.countText(chat, nudge) >= 2 })
+			r.close()
+			other.close()
+			seen := map[string]int{}
+			for _, text := range r.sent(chat) {
+				if strings.Contains(text, nudge) {
+					seen[text]++
+				}
+			}
+			if len(seen) != 2 {
+				t.Errorf("nudged about %d withdrawals, want Айгерим's two stuck ones: %v", len(seen), seen)
+			}
+			for text, n := range seen {
+				if n != 1 {
+					t.Errorf("nudge sent %d times: %q", n, text)
+				}
+			}
+		})
+	}
+}

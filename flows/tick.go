@@ -62,6 +62,27 @@ func (t *Tick) SendOnce(key string, chatID int64, lang string, s Screen) {
 // and the next tick owes the same (keyed) replies and makes it then.
 func (t *Tick) After(e Effect) { t.out.Effects = append(t.out.Effects, e) }
 
+// Nudge owes chat the screen s as the nudge n, once: unless n was claimed
+// already, the message is keyed by n and n is claimed only after the
+// message is committed (After). Claimed first, a lost tick commit would
+// leave the nudge claimed and never sent; this way the next tick owes it
+// again, and two replicas ticking at once store it once by its key.
+// sent reports whether it was owed now.
+func (t *Tick) Nudge(n store.Nudge, chat int64, lang string, s Screen) (sent bool, err error) {
+	claimed, err := t.State().NudgeClaimed(t.ctx, n)
+	if err != nil || claimed {
+		return false, err
+	}
+	t.SendOnce(fmt.Sprintf("nudge:%s:%d:%s", n.Kind, n.ObjectID, n.Stage), chat, lang, s)
+	t.After(func(ctx context.Context) error {
+		if _, err := t.State().ClaimNudge(ctx, n); err != nil {
+			return fmt.Errorf("claim nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
+		}
+		return nil
+	})
+	return true, nil
+}
+
 // Button makes an inline button valid in chatID.
 func (t *Tick) Button(chatID int64, label Msg, action string, args ...int64) Button {
 	return Button{Label: label, Data: t.e.signer.sign(chatID, action, args...)}

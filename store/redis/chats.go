@@ -28,6 +28,15 @@ func (s *Store) ClaimNudge(ctx context.Context, n store.Nudge) (bool, error) {
 	return ok, nil
 }
 
+// NudgeClaimed reports whether the nudge was claimed.
+func (s *Store) NudgeClaimed(ctx context.Context, n store.Nudge) (bool, error) {
+	k, err := s.rdb.Exists(ctx, s.nudgeKey(n)).Result()
+	if err != nil {
+		return false, fmt.Errorf("check nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
+	}
+	return k == 1, nil
+}
+
 // exchangesKey is a chat's recent conversation, a list, oldest first.
 func (s *Store) exchangesKey(chatID int64) string {
 	return s.prefix + ":x:{" + strconv.FormatInt(chatID, 10) + "}"
