@@ -2,6 +2,8 @@ package redis_test
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,6 +62,38 @@ func TestSessionMemory(t *testing.T) {
 	if n >= 512 {
 		t.Errorf("an idle session takes %d bytes, want < 512", n)
 	}
+
+	// All it costs, with its expiry and its entry in the customer index:
+	// used_memory grown by many more like it, per session.
+	const more = 5000
+	before := usedMemory(t, s)
+	for i := range int64(more) {
+		sess := sess
+		sess.ChatID, sess.CustomerID, sess.Version = chat+1+i, 2_000_000+store.CustomerID(i), 0
+		if err := s.SaveSession(t.Context(), &sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d more idle linked sessions: used_memory +%d bytes each, index and expiry included", more, (usedMemory(t, s)-before)/more)
+}
+
+func usedMemory(t *testing.T, s *redis.Store) int64 {
+	t.Helper()
+	info, err := s.Client().Info(t.Context(), "memory").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no used_memory in INFO memory")
+	return 0
 }
 
 // BenchmarkCommitUpdate measures one update's commit round trip: the
