@@ -455,3 +455,85 @@ func TestLostTickCommitStillNudges(t *testing.T) {
 		})
 	}
 }
+
+// TestLostCommitOfTheDisputeSaysSent: the customer presses "Send" once;
+// the dispute reaches the ledger, the commit is lost, and the redelivered
+// press finds the dispute made. It is the same form, so the customer is
+// told it was sent, not that it was sent already; and there is one dispute.
+func TestLostCommitOfTheDisputeSaysSent(t *testing.T) {
+	for name, state := range stateKinds {
+		t.Run(name, func(t *testing.T) {
+			const chat = 951
+			fail := &failCommitOnce{}
+			r := newRig(t, rigConfig{state: state, opts: []bot.Option{bot.WithLimits(bot.NoLimits())},
+				wrap: func(s store.State) store.State { fail.State = s; return fail }})
+			r.link(t, chat, senderPhone)
+			// step posts u and waits for the reply with a button for
+			// action ("": any reply to the chat).
+			step := func(u models.Update, action string, nth int) string {
+				t.Helper()
+				skip := len(r.api.Calls())
+				r.must(t, u)
+				var data string
+				bot.Eventually(t, "a "+action+" button", func() bool {
+					calls := r.api.Calls()
+					for i := len(calls) - 1; i >= skip; i-- {
+						if calls[i].ChatID() == chat && calls[i].Status == http.StatusOK {
+							if d, ok := nthButton(calls[i], action, nth); ok || action == "" {
+								data = d
+								return true
+							}
+						}
+					}
+					return false
+				})
+				return data
+			}
+			d := step(nextID(telegramtest.CommandUpdate(chat, chat, "ru", "/menu")), "rr", 0)
+			d = step(pressIn(chat, d), "rrd", 1) // the request refused a day ago
+			d = step(pressIn(chat, d), "rrs", 0)
+			d = step(pressIn(chat, d), "rrr", 0)
+			step(pressIn(chat, d), "", 0) // the reason; then the text
+			d = step(nextID(withLanguage(telegramtest.TextUpdate(chat, chat, "ru", "Не заряжается левый наушник"), "ru")), "rrp", 0)
+			d = step(pressIn(chat, d), "rrc", 0)
+			send := pressIn(chat, d)
+			fail.arm(chat)
+			if resp := r.post(send, webhookSecret); resp.StatusCode != http.StatusInternalServerError {
+				t.Fatalf("lost commit: status %d, want 500", resp.StatusCode)
+			}
+			r.must(t, send)
+			const sent = "Спор отправлен"
+			defer func() {
+				if t.Failed() {
+					t.Logf("chat got:\n%s", strings.Join(r.sent(chat), "\n---\n"))
+				}
+			}()
+			bot.Eventually(t, "told the dispute was sent", func() bool { return r.countText(chat, sent) > 0 })
+			r.close()
+			if n := r.countText(chat, sent); n != 1 {
+				t.Errorf("told %d times the dispute was sent, want once", n)
+			}
+			if n := r.countText(chat, "уже отправлен"); n != 0 {
+				t.Errorf("told %d times the dispute was sent already", n)
+			}
+		})
+	}
+}
+
+// nthButton is the nth inline button of a call for action.
+// (cmd/paydesk's end-to-end test has its own: test files do not share.)
+func nthButton(c telegramtest.Call, action string, nth int) (string, bool) {
+	kb, _ := c.Params["reply_markup"].(map[string]any)
+	rows, _ := kb["inline_keyboard"].([]any)
+	for _, row := range rows {
+		for _, b := range row.([]any) {
+			if d, _ := b.(map[string]any)["callback_data"].(string); strings.HasPrefix(d, action+"|") {
+				if nth == 0 {
+					return d, true
+				}
+				nth--
+			}
+		}
+	}
+	return "", false
+}
