@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"paydesk/store"
 )
 
@@ -37,11 +35,6 @@ func (s *Store) NudgeClaimed(ctx context.Context, n store.Nudge) (bool, error) {
 	return k == 1, nil
 }
 
-// exchangesKey is a chat's recent conversation, a list, oldest first.
-func (s *Store) exchangesKey(chatID int64) string {
-	return s.prefix + ":x:{" + strconv.FormatInt(chatID, 10) + "}"
-}
-
 type exchangeValue struct {
 	At   int64  `json:"a"`
 	Bot  bool   `json:"b,omitempty"`
@@ -49,28 +42,29 @@ type exchangeValue struct {
 	Text string `json:"t"`
 }
 
-// AddExchanges appends lines and keeps the newest keep, in one MULTI on
-// the chat's list. The list expires with the chat's session.
+func encodeExchanges(lines []store.Exchange) ([]any, error) {
+	out := make([]any, len(lines))
+	for i, l := range lines {
+		b, err := json.Marshal(exchangeValue{nanos(l.At), l.Bot, l.Kind, l.Text})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = string(b)
+	}
+	return out, nil
+}
+
+// AddExchanges appends lines and keeps the newest keep: the commit script
+// with these lines alone. The list expires with the chat's session.
 func (s *Store) AddExchanges(ctx context.Context, chatID int64, lines []store.Exchange, keep int) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	vals := make([]any, len(lines))
-	for i, l := range lines {
-		b, err := json.Marshal(exchangeValue{nanos(l.At), l.Bot, l.Kind, l.Text})
-		if err != nil {
-			return fmt.Errorf("add exchanges of chat %d: %w", chatID, err)
-		}
-		vals[i] = string(b)
+	c := &store.UpdateCommit{Exchanges: []store.ExchangeLines{{ChatID: chatID, Lines: lines, Keep: keep}}}
+	if _, err := s.commit(ctx, c); err != nil {
+		return fmt.Errorf("add %d exchanges of chat %d: %w", len(lines), chatID, err)
 	}
-	key := s.exchangesKey(chatID)
-	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.RPush(ctx, key, vals...)
-		p.LTrim(ctx, key, int64(-keep), -1)
-		p.PExpire(ctx, key, s.sessionTTL)
-		return nil
-	})
-	return wrap(err, "add %d exchanges of chat %d", len(lines), chatID)
+	return nil
 }
 
 // Exchanges returns a chat's newest lines, at most limit, oldest first.
@@ -78,7 +72,7 @@ func (s *Store) Exchanges(ctx context.Context, chatID int64, limit int) ([]store
 	if limit <= 0 {
 		return nil, nil
 	}
-	raw, err := s.rdb.LRange(ctx, s.exchangesKey(chatID), int64(-limit), -1).Result()
+	raw, err := s.rdb.LRange(ctx, s.j.exchanges(chatID), int64(-limit), -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("exchanges of chat %d: %w", chatID, err)
 	}

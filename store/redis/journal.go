@@ -42,16 +42,24 @@ func (k journalKeys) session(chatID int64) string {
 	return k.tag + "s:" + strconv.FormatInt(chatID, 10)
 }
 
+// exchanges is a chat's recent conversation for the case card, a list,
+// oldest first: in the journal slot, since an update commits its lines.
+func (k journalKeys) exchanges(chatID int64) string {
+	return k.tag + "x:" + strconv.FormatInt(chatID, 10)
+}
+
 // commitScript applies an UpdateCommit: it checks first (the mark, every
 // session's version) and writes only when all checks pass, so a commit is
 // all or nothing. Redis runs a script alone, and refuses a writing script
 // at its start (not half-way) when out of memory.
 //
 // KEYS: marks, blocked, did, d, lease, keys, linked, then one session key
-// per session. ARGV: update id (0: none), at (ms), from chat (0: none),
-// lease-until (ms), session TTL (ms), the session count, per session chat,
-// version, customer and payload, then the delivery count and per delivery
-// its Key ("" for none) and encoding.
+// per session, then one exchanges key per group of lines. ARGV: update id
+// (0: none), at (ms), from chat (0: none), lease-until (ms), session TTL
+// (ms), the session count, per session chat, version, customer and
+// payload, then the delivery count and per delivery its Key ("" for none)
+// and encoding, then the group count and per group how many to keep, the
+// line count and the lines.
 //
 // It returns {0} for a duplicate, {-i} when session i (1-based) conflicts,
 // else {1, id...} with 0 for a keyed delivery stored before.
@@ -94,6 +102,22 @@ for i = 1, nd do
     redis.call('ZADD', KEYS[5], ARGV[4], string.format('%019d', id))
   end
   out[#out+1] = id
+end
+local nx = tonumber(ARGV[a])
+a = a + 1
+for i = 1, nx do
+  local k, keep, nl = KEYS[7+ns+i], tonumber(ARGV[a]), tonumber(ARGV[a+1])
+  a = a + 2
+  for j = 1, nl do
+    redis.call('RPUSH', k, ARGV[a])
+    a = a + 1
+  end
+  if keep > 0 then
+    redis.call('LTRIM', k, -keep, -1)
+    redis.call('PEXPIRE', k, ARGV[5])
+  else
+    redis.call('DEL', k)
+  end
 end
 return out
 `)
@@ -350,6 +374,16 @@ func (s *Store) commit(ctx context.Context, c *store.UpdateCommit) (bool, error)
 			return false, fmt.Errorf("encode delivery to chat %d: %w", d.ChatID, err)
 		}
 		args = append(args, d.Key, string(b))
+	}
+	args = append(args, len(c.Exchanges))
+	for _, x := range c.Exchanges {
+		lines, err := encodeExchanges(x.Lines)
+		if err != nil {
+			return false, fmt.Errorf("encode exchanges of chat %d: %w", x.ChatID, err)
+		}
+		keys = append(keys, s.j.exchanges(x.ChatID))
+		args = append(args, x.Keep, len(lines))
+		args = append(args, lines...)
 	}
 	res, err := commitScript.Run(ctx, s.rdb, keys, args...).Int64Slice()
 	if err != nil {

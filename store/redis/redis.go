@@ -19,13 +19,14 @@
 //	{P:journal}:offset    int   the getUpdates offset
 //	{P:journal}:linked    zset  "customer:chat", all scores 0 (lexicographic): ChatsOf
 //	{P:journal}:s:<chat>  str   "version|customer|payload", expires after the idle TTL
+//	{P:journal}:x:<chat>  list  a chat's recent exchanges for the case card
 //	{P:tickets}:...       the tickets, their topics and indexes (tickets.go)
-//	P:x:{<chat>}          list  a chat's recent exchanges for the case card
 //	P:nudge:{<kind>:<id>}:<stage>  str  a claimed nudge (SET NX)
 //
 // One update's commit marks the update, unblocks its chat, saves the
-// sessions of every chat it touched with compare-and-swap, and stores the
-// deliveries it owes (keyed ones only the first time) with their lease. An
+// sessions of every chat it touched with compare-and-swap, stores the
+// deliveries it owes (keyed ones only the first time) with their lease,
+// and adds its lines to the chats' case-card exchanges. An
 // update can touch several chats: an agent's handback in the support group
 // saves the customer's session, a recipient's answer owes the sender a
 // message, a handoff owes the group a case card. For the commit to stay one
@@ -37,8 +38,8 @@
 // Telegram bot is capped near 30 messages a second, and one Redis node
 // commits tens of thousands of updates a second (BenchmarkCommitUpdate).
 // In Cluster the journal slot lives on one primary and fails over with
-// it; what no commit touches — tickets, exchanges, nudge claims — sits
-// under its own tags and spreads over the other nodes.
+// it; what no commit touches — tickets and nudge claims — sits under its
+// own tags and spreads over the other nodes.
 //
 // Tickets are written by the flows directly, not in the commit, as with
 // store/sqlite; they keep their own invariants (one open ticket per
