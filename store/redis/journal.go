@@ -150,16 +150,21 @@ return out
 // names and omitted zeros keep an idle session small (MEMORY USAGE, see
 // TestSessionMemory).
 type sessionValue struct {
-	Language       string            `json:"l,omitempty"`
-	ClientLanguage string            `json:"c,omitempty"`
-	Flow           string            `json:"f,omitempty"`
-	Step           string            `json:"s,omitempty"`
-	Data           map[string]string `json:"d,omitempty"`
-	UpdatedAt      int64             `json:"u,omitempty"` // ns
+	Language       string             `json:"l,omitempty"`
+	ClientLanguage string             `json:"c,omitempty"`
+	Flow           string             `json:"f,omitempty"`
+	Step           string             `json:"s,omitempty"`
+	Data           map[string]string  `json:"d,omitempty"`
+	UpdatedAt      int64              `json:"u,omitempty"` // ns
+	Tester         *store.TesterState `json:"t,omitempty"` // locale testers only
 }
 
 func encodeSession(s *store.Session) (string, error) {
-	b, err := json.Marshal(sessionValue{s.Language, s.ClientLanguage, s.Flow, s.Step, s.Data, nanos(s.UpdatedAt)})
+	v := sessionValue{s.Language, s.ClientLanguage, s.Flow, s.Step, s.Data, nanos(s.UpdatedAt), nil}
+	if s.Tester.ShowIDs || len(s.Tester.Recent) > 0 {
+		v.Tester = &s.Tester
+	}
+	b, err := json.Marshal(v)
 	return string(b), err
 }
 
@@ -185,6 +190,9 @@ func decodeSession(chatID int64, raw string) (store.Session, error) {
 	}
 	s.Language, s.ClientLanguage, s.Flow, s.Step, s.Data = v.Language, v.ClientLanguage, v.Flow, v.Step, v.Data
 	s.UpdatedAt = fromNanos(v.UpdatedAt)
+	if v.Tester != nil {
+		s.Tester = *v.Tester
+	}
 	return s, nil
 }
 
