@@ -26,6 +26,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"paydesk/bot/metrics"
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store"
@@ -52,7 +53,8 @@ type Bot struct {
 	locales *locales.Bundle
 	outbox  *Outbox
 	log     *slog.Logger
-	support support // the support group; zero when none is configured
+	metrics *metrics.Metrics // nil: none
+	support support          // the support group; zero when none is configured
 	clock   Clock
 	// lease is how long the deliveries of a commit stay with the process
 	// that committed them before the resend loop may take them.
@@ -69,6 +71,12 @@ type Bot struct {
 	mu          sync.Mutex
 	queues      map[int64][]store.Delivery // per chat, in commit order
 	queued      map[int64]bool             // delivery ids in queues
+
+	// The support groups' members as last checked, and the users who
+	// wrote there by username (agent.go).
+	agentsMu  sync.Mutex
+	members   map[memberKey]memberSeen
+	usernames map[usernameKey]models.User
 
 	// GivenUp counts the replies dropped after deliveryRounds (for
 	// metrics); each is logged with its chat and delivery id.
@@ -101,10 +109,17 @@ func WithOptions(opts ...Option) Option {
 	}
 }
 
-// WithLease sets how long a commit's deliveries stay with the replica that
-// committed them before another may resend them (default a minute). It
-// bounds how late a reply comes when its replica died before sending it.
-func WithLease(d time.Duration) Option { return func(b *Bot) { b.lease = d } }
+// WithLease sets how long the deliveries a commit owes stay with this
+// process before the resend loop (here after a restart, or on another
+// replica) takes them as left behind (default a minute). A support
+// group's deliveries get the time their group's queue needs on top.
+func WithLease(d time.Duration) Option {
+	return func(b *Bot) {
+		if d > 0 {
+			b.lease = d
+		}
+	}
+}
 
 // WithRetry sets the outbox's retry policy (default DefaultRetry).
 func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
@@ -114,13 +129,19 @@ func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, opts ...Option) *Bot {
 	b := &Bot{api: api, st: st, locales: bundle, log: slog.Default(), clock: realClock{},
 		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(),
-		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{}}
+		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{},
+		members: map[memberKey]memberSeen{}, usernames: map[usernameKey]models.User{}}
 	b.sendCtx, b.stopSending = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(b)
 	}
+	if b.metrics != nil {
+		st, ledger = timedState{st, b.metrics}, timedLedger{ledger, b.metrics}
+		b.st = st
+	}
 	b.engine = flows.New(deferredState{st}, ledger, append([]flows.Option{flows.WithLogger(b.log)}, b.flowOpts...)...)
 	b.outbox = NewOutbox(b.clock, b.limits, b.retry, b.log, b.blocked)
+	b.outbox.metrics = b.metrics
 	return b
 }
 
@@ -131,48 +152,65 @@ func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, o
 // the store. An error means the update had no effect and must be delivered
 // again.
 func (b *Bot) HandleUpdate(ctx context.Context, u *models.Update) error {
+	start, outcome := time.Now(), metrics.Handled
+	err := b.handleUpdate(ctx, u, &outcome)
+	if err != nil {
+		outcome = metrics.Failed
+	}
+	took := time.Since(start)
+	b.metrics.Update(updateKind(u), outcome, took)
+	b.log.Debug("update", "update", u.ID, "kind", updateKind(u), "outcome", outcome, "took", took)
+	return err
+}
+
+// handleUpdate is HandleUpdate; it sets *outcome to metrics.Duplicate for
+// an update handled before.
+func (b *Bot) handleUpdate(ctx context.Context, u *models.Update, outcome *string) error {
 	handled, err := b.st.UpdateHandled(ctx, u.ID)
 	if err != nil {
 		return fmt.Errorf("update %d: %w", u.ID, err)
 	}
 	if handled {
 		b.log.Info("duplicate update ignored", "update", u.ID)
+		*outcome = metrics.Duplicate
 		return nil
 	}
 	now := b.clock.Now()
-	c := &store.UpdateCommit{UpdateID: u.ID, At: now, FromChat: chatKey(u), LeaseUntil: now.Add(b.lease)}
-	if m := b.supportMessage(u); m != nil {
-		// An agent in the support group: the agent side sends what it
-		// decided itself (copies, topic posts), then the update is marked.
-		if err := b.handleAgent(ctx, m); err != nil {
-			return fmt.Errorf("update %d: %w", u.ID, err)
-		}
-		if _, err := b.st.CommitUpdate(ctx, c); err != nil {
-			return fmt.Errorf("update %d: %w", u.ID, err)
-		}
-		return nil
-	}
-	in, ok := decode(u)
+	c := &store.UpdateCommit{UpdateID: u.ID, At: now, FromChat: chatKey(u)}
+	var in incoming
+	var forFlows bool
 	var out flows.Outcome
-	if ok {
+	if m := b.supportMessage(u); m != nil {
+		// An agent in a support group: what the agent side decided
+		// (copies to the customer, notes, topic marks) is owed like
+		// replies, committed with the update.
+		if c.Deliveries, err = b.handleAgent(ctx, m); err != nil {
+			return fmt.Errorf("update %d: %w", u.ID, err)
+		}
+	} else {
+		in, forFlows = decode(u) // a press not for the flows is still answered (in.callbackID)
+	}
+	if forFlows {
 		if out, c.Sessions, c.Exchanges, err = b.run(ctx, in.event); err != nil {
 			return fmt.Errorf("update %d: %w", u.ID, err)
 		}
-		c.Deliveries = b.render(in.event, out)
+		c.Deliveries = append(b.render(in.event, out),
+			b.renderRelays(source{chat: in.event.ChatID, msgID: in.messageID, quote: b.quoteOf(in.event)}, out.Relays)...)
 	}
+	c.LeaseUntil = b.leaseUntil(now, c.Deliveries)
 	first, err := b.st.CommitUpdate(ctx, c)
 	if err != nil {
 		return fmt.Errorf("update %d: %w", u.ID, err)
 	}
 	if !first {
 		b.log.Info("duplicate update ignored", "update", u.ID)
+		*outcome = metrics.Duplicate
 		return nil
 	}
 	if in.callbackID != "" {
 		b.senders.Go(func() { b.answerCallback(b.sendCtx, in.callbackID, pressLang(out), out.Toast) })
 	}
 	b.enqueue(c.Deliveries)
-	b.relay(ctx, in.event.ChatID, in.messageID, out.Relays)
 	return nil
 }
 
@@ -237,6 +275,7 @@ func (b *Bot) call(ctx context.Context, chatID int64, prio Priority, method stri
 
 // blocked records a chat whose user blocked the bot (Telegram said 403).
 func (b *Bot) blocked(ctx context.Context, chatID int64) {
+	b.metrics.Blocked()
 	if err := b.st.BlockChat(ctx, chatID, b.clock.Now()); err != nil {
 		b.log.Error("record blocked chat", "chat", chatID, "err", err)
 	}

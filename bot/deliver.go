@@ -41,6 +41,31 @@ func markupJSON(m models.ReplyMarkup) string {
 	return string(data)
 }
 
+// leaseUntil is how long the deliveries of a commit at now stay with
+// this process: the lease, and for a support group's the time its queue
+// here needs at the group's pace, so that another replica does not take
+// (and send again) what is only waiting for the group's budget.
+func (b *Bot) leaseUntil(now time.Time, list []store.Delivery) time.Time {
+	wait := time.Duration(0)
+	b.mu.Lock()
+	counted := map[int64]bool{}
+	for _, d := range list {
+		if d.ChatID >= 0 || counted[d.ChatID] {
+			continue
+		}
+		counted[d.ChatID] = true
+		n := len(b.queues[d.ChatID])
+		for _, x := range list {
+			if x.ChatID == d.ChatID {
+				n++
+			}
+		}
+		wait = max(wait, time.Duration(n)*b.limits.Group.Every)
+	}
+	b.mu.Unlock()
+	return now.Add(b.lease + wait)
+}
+
 // enqueue hands committed deliveries to their chats' senders, in order.
 // Each chat has one sender at a time, so a chat's messages go out in the
 // order they were committed while chats are served in parallel. A delivery
@@ -72,7 +97,8 @@ const deliveryRounds = 3
 // cannot be sent now is retried after a pause, holding the later ones back,
 // up to deliveryRounds times: then it is given up (logged) and the later
 // ones go. When the bot stops, the queue stays in the store for the next
-// start.
+// start. In a support group whose budget is short, the customers' text
+// messages queued for one topic go out folded into one message.
 func (b *Bot) drain(chat int64) {
 	rounds := 0
 	for {
@@ -84,17 +110,27 @@ func (b *Bot) drain(chat int64) {
 			return
 		}
 		d := q[0]
+		var folded []store.Delivery
+		if foldBase(d) && b.outbox.short(chat) {
+			folded = foldable1(q[1:], d.TicketID)
+		}
 		b.mu.Unlock()
 
-		err := b.deliver(b.sendCtx, d)
+		done, err := b.deliverFolded(b.sendCtx, d, folded)
 		if err != nil && !final(err) {
 			if b.sendCtx.Err() != nil || b.outbox.Stopped() {
 				b.dropQueue(chat)
 				return
 			}
-			rounds++
+			if !errors.Is(err, errNoTopicYet) { // waits for the other replica, bounded by the lease
+				rounds++
+			}
 			if rounds < deliveryRounds {
-				b.log.Warn("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "round", rounds, "err", err)
+				level := b.log.Warn
+				if errors.Is(err, errNoTopicYet) {
+					level = b.log.Info
+				}
+				level("reply not sent yet, trying again", "chat", chat, "delivery", d.ID, "round", rounds, "err", err)
 				if b.pause(b.retry.Max) != nil {
 					b.dropQueue(chat)
 					return
@@ -102,16 +138,72 @@ func (b *Bot) drain(chat int64) {
 				continue
 			}
 			b.GivenUp.Add(1)
+			b.metrics.GivenUp()
 			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
 		}
+		if err == nil && d.Proactive {
+			b.metrics.NudgeSent()
+		}
 		rounds = 0
+		gone := map[int64]bool{}
+		for _, x := range done {
+			gone[x.ID] = true
+		}
 		b.mu.Lock()
-		b.queues[chat] = b.queues[chat][1:]
+		kept := b.queues[chat][:0]
+		for _, x := range b.queues[chat] {
+			if !gone[x.ID] {
+				kept = append(kept, x)
+			}
+		}
+		b.queues[chat] = kept
 		b.mu.Unlock()
 		// The chat's next reply does not wait for the store to forget this
-		// one: the delete joins the next group commit in the background.
-		b.senders.Go(func() { b.forget(d.ID) })
+		// one (or the ones folded with it): the deletes join the next group
+		// commit in the background.
+		for _, x := range done {
+			b.senders.Go(func() { b.forget(x.ID) })
+		}
 	}
+}
+
+// foldable1 is the run of foldable copies to ticket in q that may go with
+// a post before them: up to the first delivery to the ticket that cannot
+// be folded, so the topic's order holds.
+func foldable1(q []store.Delivery, ticket int64) []store.Delivery {
+	var out []store.Delivery
+	for _, x := range q {
+		if x.TicketID != ticket {
+			continue
+		}
+		if !foldable(x) {
+			break
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// deliverFolded sends d, with the copies in folded quoted in the same
+// message, and reports which deliveries that settles.
+func (b *Bot) deliverFolded(ctx context.Context, d store.Delivery, folded []store.Delivery) ([]store.Delivery, error) {
+	if len(folded) == 0 {
+		return []store.Delivery{d}, b.deliver(ctx, d)
+	}
+	quoted := folded
+	if foldable(d) {
+		quoted = append([]store.Delivery{d}, folded...)
+	}
+	extra, n := b.foldText(d, quoted)
+	if foldable(d) {
+		n-- // d itself
+	}
+	if n < 0 {
+		return []store.Delivery{d}, b.deliver(ctx, d)
+	}
+	done := append([]store.Delivery{d}, folded[:n]...)
+	b.log.Info("customer messages folded into one relay", "ticket", d.TicketID, "messages", len(done))
+	return done, b.deliverRelay(ctx, d, extra)
 }
 
 // pause waits d between delivery rounds; it ends early, with an error,
@@ -173,6 +265,14 @@ func (b *Bot) Close(ctx context.Context) {
 // deliver makes the Bot API call of one delivery. An edit that Telegram
 // refuses (the message is too old or gone) is sent as a new message.
 func (b *Bot) deliver(ctx context.Context, d store.Delivery) error {
+	switch {
+	case d.TicketID != 0 && d.ChatID < 0, d.Method == store.DeliveryCreateTopic:
+		return b.deliverRelay(ctx, d, "")
+	case d.Method == store.DeliveryCopy:
+		return b.copyToCustomer(ctx, d)
+	case d.Method == store.DeliveryEdit && d.FromChatID != 0:
+		return b.editCopy(ctx, d)
+	}
 	prio := Interactive
 	if d.Proactive {
 		prio = Proactive
@@ -195,11 +295,15 @@ func (b *Bot) deliver(ctx context.Context, d store.Delivery) error {
 		}
 		b.log.Info("edit refused, sending anew", "chat", d.ChatID, "err", err)
 	}
-	return b.call(ctx, d.ChatID, prio, "sendMessage", func(ctx context.Context) error {
+	err := b.call(ctx, d.ChatID, prio, "sendMessage", func(ctx context.Context) error {
 		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: d.ChatID, Text: d.Text,
 			ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
 		return err
 	})
+	if isBlocked(err) && d.TicketID != 0 {
+		b.tellBlocked(ctx, d.TicketID) // an agent's canned reply, a rating question
+	}
+	return err
 }
 
 // isNotModified: Telegram refuses an edit that changes nothing; the screen

@@ -148,6 +148,13 @@ func (g *gate) remove(prio Priority, w *waiter) {
 	}
 }
 
+// ready reports whether a call would pass at once.
+func (g *gate) ready(now time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return !g.queued() && !now.Before(g.tat.Add(-g.slack))
+}
+
 // idle reports whether the gate holds nothing worth keeping: no waiters
 // and a full bucket, so a new gate would behave the same.
 func (g *gate) idle(now time.Time) bool {

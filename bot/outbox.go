@@ -11,6 +11,8 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
+
+	"paydesk/bot/metrics"
 )
 
 // Limits are the Bot API rates the outbox keeps to. Telegram's flood
@@ -105,6 +107,7 @@ type Outbox struct {
 
 	stop     chan struct{} // closed by Stop
 	stopOnce sync.Once
+	metrics  *metrics.Metrics // nil: none
 
 	mu    sync.Mutex
 	chats map[int64]*gate
@@ -150,10 +153,13 @@ func (o *Outbox) Stopped() bool {
 func (o *Outbox) Do(ctx context.Context, chatID int64, prio Priority, method string, fn func(ctx context.Context) error) error {
 	cost := chargeOf(method)
 	for attempt := 1; ; attempt++ {
+		waitStart := o.clock.Now()
 		if err := o.admit(ctx, chatID, prio, cost); err != nil {
 			return fmt.Errorf("%s to chat %d: %w", method, chatID, err)
 		}
+		o.metrics.OutboxWait(priorityLabel(prio), o.clock.Now().Sub(waitStart))
 		err := fn(ctx)
+		o.metrics.APICall(method, apiStatus(err))
 		if err == nil {
 			return nil
 		}
@@ -169,6 +175,7 @@ func (o *Outbox) Do(ctx context.Context, chatID int64, prio Priority, method str
 			o.log.Info("bot api call failed while stopping, not retried", "method", method, "chat", chatID, "attempt", attempt, "err", err)
 			return err
 		}
+		o.metrics.Retry(method, retryReason(err))
 		o.log.Info("bot api call failed, retrying", "method", method, "chat", chatID, "attempt", attempt, "wait", wait, "err", err)
 		select {
 		case <-ctx.Done():
@@ -249,6 +256,12 @@ func backoff(r Retry, attempt int) time.Duration {
 		d *= 2
 	}
 	return min(d, r.Max)
+}
+
+// short reports whether a call to chatID would have to wait for the
+// chat's budget now: a support group that used its 20 a minute.
+func (o *Outbox) short(chatID int64) bool {
+	return !o.chatGate(chatID).ready(o.clock.Now())
 }
 
 // chatGate is the rate limit of one chat.

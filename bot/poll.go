@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"paydesk/bot/metrics"
 	"paydesk/store"
 )
 
@@ -36,6 +37,7 @@ type Poller struct {
 	// decoded (for metrics). One such update must not stall every chat:
 	// redelivering it would fail the same way forever.
 	Undecodable atomic.Int64
+	Metrics     *metrics.Metrics // counts them too; nil: none
 }
 
 // Run polls until ctx is done. A batch already taken is handled to the end
@@ -165,6 +167,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) (updates []*model
 		}
 		_ = json.Unmarshal(data, &head)
 		p.Undecodable.Add(1)
+		p.Metrics.Update("other", metrics.Undecodable, 0)
 		p.Log.Error("undecodable update skipped", "update", head.ID, "err", err)
 		next = max(next, head.ID+1)
 	}

@@ -16,6 +16,7 @@ import (
 	"paydesk/bot/telegramtest"
 	"paydesk/flows"
 	"paydesk/locales"
+	"paydesk/store"
 	"paydesk/store/sqlite"
 )
 
@@ -42,13 +43,27 @@ type supportRig struct {
 	bot     *bot.Bot
 	now     time.Time
 	support int64
+	wrap    func(store.State) store.State // nil: the store as it is
+	opts    []bot.Option
+	apiOpts []telegramtest.Option // after the rig's clock, so they may replace it
 }
 
 // newSupportRig starts a bot whose support group is supportChat (0: none).
 func newSupportRig(t *testing.T, supportChatID int64) *supportRig {
 	t.Helper()
-	r := &supportRig{t: t, path: filepath.Join(t.TempDir(), "paydesk.db"), now: t0, support: supportChatID}
-	r.api = telegramtest.New(t, telegramtest.WithClock(func() time.Time { return r.now }))
+	return newSupportRigFrom(&supportRig{t: t, support: supportChatID})
+}
+
+// newSupportRigFrom starts r with its wrap and options (support group:
+// supportChat unless set).
+func newSupportRigFrom(r *supportRig) *supportRig {
+	t := r.t
+	t.Helper()
+	r.path = filepath.Join(t.TempDir(), "paydesk.db")
+	if r.now.IsZero() {
+		r.now = t0
+	}
+	r.api = telegramtest.New(t, append([]telegramtest.Option{telegramtest.WithClock(func() time.Time { return r.now })}, r.apiOpts...)...)
 	r.api.SetMember(supportChat, eve, "left")
 	r.start()
 	if err := r.db.SeedDemo(context.Background(), t0); err != nil {
@@ -91,7 +106,12 @@ func (r *supportRig) start() {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	r.bot = bot.New(api, db, db, bundle, bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...))
+	var st store.State = db
+	if r.wrap != nil {
+		st = r.wrap(db)
+	}
+	opts := append([]bot.Option{bot.WithSupport(r.support, "en"), bot.WithLimits(bot.NoLimits()), bot.WithFlows(flowOpts...)}, r.opts...)
+	r.bot = bot.New(api, st, db, bundle, opts...)
 	r.t.Cleanup(func() { r.bot.Close(context.Background()) })
 }
 
@@ -381,6 +401,9 @@ func TestAgentCommands(t *testing.T) {
 	topicPost(r.from(agentMsg(anna, firstTopic, "/canned")), "Canned replies", "greeting — Hello, this is support.")
 	calls = r.from(agentMsg(anna, firstTopic, "/canned greeting"))
 	sent := want(t, calls, "sendMessage", 2)
+	if sent[0].ChatID() != customer { // two chats: their order is not fixed
+		sent[0], sent[1] = sent[1], sent[0]
+	}
 	if sent[0].ChatID() != customer || sent[0].Text() != "Здравствуйте, это служба поддержки. Я уже смотрю ваш вопрос." {
 		t.Fatalf("canned reply: %d %q", sent[0].ChatID(), sent[0].Text())
 	}
@@ -436,15 +459,7 @@ func TestCloseRateReopenAndRestart(t *testing.T) {
 
 	calls := r.from(agentMsg(anna, firstTopic, "/done"))
 	want(t, calls, "closeForumTopic", 1)
-	var rate telegramtest.Call
-	for _, c := range only(calls, "sendMessage") {
-		if c.ChatID() == customer && strings.Contains(c.Text(), "Оцените") {
-			rate = c
-		}
-	}
-	if rate.Method == "" {
-		t.Fatalf("no rating question: %s", describe(calls))
-	}
+	rate := rateQuestion(t, calls)
 	calls = r.from(press("5 ★", buttonData(t, rate, "5 ★")))
 	if tk, _ := r.db.Ticket(context.Background(), 1); tk.Rating != 5 {
 		t.Fatalf("rating %d", tk.Rating)
@@ -538,4 +553,16 @@ func TestWithoutSupportGroupTicketsAreStillRecorded(t *testing.T) {
 	if tk, err := r.db.OpenTicketOfChat(context.Background(), customer); err != nil || tk.Subject != "support" {
 		t.Fatalf("ticket %+v %v", tk, err)
 	}
+}
+
+// rateQuestion is the question asking the customer to rate the help.
+func rateQuestion(t *testing.T, calls []telegramtest.Call) telegramtest.Call {
+	t.Helper()
+	for _, c := range only(calls, "sendMessage") {
+		if c.ChatID() == customer && strings.Contains(c.Text(), "Оцените") {
+			return c
+		}
+	}
+	t.Fatalf("no rating question: %s", describe(calls))
+	return telegramtest.Call{}
 }

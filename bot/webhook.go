@@ -12,6 +12,8 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"paydesk/bot/metrics"
 )
 
 // AllowedUpdates are the update kinds the bot handles; both intakes ask
@@ -35,16 +37,23 @@ type Webhook struct {
 	Ready    func(ctx context.Context) error // the store is reachable
 	// Wait is how long a request waits for its update to be handled before
 	// answering 500 (Telegram gives up on a webhook after about a minute).
-	Wait time.Duration
-	Log  *slog.Logger
+	Wait    time.Duration
+	Log     *slog.Logger
+	Metrics *metrics.Metrics // counts bodies that are not updates; nil: none
+	// Exporter is served at /metrics when set. The listener of the public
+	// webhook path leaves it nil: metrics go on the internal listener.
+	Exporter http.Handler
 }
 
-// Handler serves Path, /healthz (the process is alive) and /readyz (the
-// store is reachable).
+// Handler serves Path, /healthz (the process is alive), /readyz (the
+// store is reachable) and, with an Exporter, /metrics.
 func (w *Webhook) Handler() http.Handler {
 	mux := http.NewServeMux()
 	if w.Path != "" {
 		mux.HandleFunc("POST "+w.Path, w.serveUpdate)
+	}
+	if w.Exporter != nil {
+		mux.Handle("GET /metrics", w.Exporter)
 	}
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
 		io.WriteString(rw, "ok\n")
@@ -69,9 +78,19 @@ func (w *Webhook) serveUpdate(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "unauthorized", http.StatusUnauthorized)
 		return
 	}
+	if r.ContentLength > maxUpdateBytes {
+		http.Error(rw, "an update is never this large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	u, err := decodeUpdate(http.MaxBytesReader(rw, r.Body, maxUpdateBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		http.Error(rw, "an update is never this large", http.StatusRequestEntityTooLarge)
+		return
+	}
 	if err != nil {
 		w.Log.Warn("webhook body is not an update", "err", err)
+		w.Metrics.Update("other", metrics.Undecodable, 0)
 		http.Error(rw, "not an update", http.StatusBadRequest)
 		return
 	}

@@ -338,10 +338,11 @@ func (c *Conv) Loc() *time.Location {
 }
 
 // Settle is for a renderer without a journal of its own (the terminal demo,
-// tests): it drops from out the keyed replies (Reply.Key) owed before and
-// records the keys of the rest, as the bot's commit does, then makes the
-// outcome's Effects. The bot must not call it: its CommitUpdate does the
-// same in the update's own transaction, and it makes the effects after.
+// tests): it drops from out the keyed replies (Reply.Key) and relays
+// (Relay.Key) owed before and records the keys of the rest, as the bot's
+// commit does, then makes the outcome's Effects. The bot must not call it:
+// its CommitUpdate does the same in the update's own transaction, and it
+// makes the effects after.
 func (e *Engine) Settle(ctx context.Context, out *Outcome) error {
 	if err := e.settleKeys(ctx, out); err != nil {
 		return err
@@ -367,6 +368,11 @@ func (e *Engine) settleKeys(ctx context.Context, out *Outcome) error {
 			keyed = append(keyed, store.Delivery{ChatID: r.ChatID, Method: store.DeliverySend, Key: r.Key})
 		}
 	}
+	for _, r := range out.Relays {
+		if r.Key != "" {
+			keyed = append(keyed, store.Delivery{ChatID: r.Ticket.ChatID, Method: store.DeliverySend, Key: r.Key})
+		}
+	}
 	if len(keyed) == 0 {
 		return nil
 	}
@@ -390,5 +396,13 @@ func (e *Engine) settleKeys(ctx context.Context, out *Outcome) error {
 		}
 	}
 	out.Replies = kept
+	relays := out.Relays[:0]
+	for _, r := range out.Relays {
+		if r.Key == "" || fresh[r.Key] {
+			relays = append(relays, r)
+			delete(fresh, r.Key)
+		}
+	}
+	out.Relays = relays
 	return nil
 }

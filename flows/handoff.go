@@ -102,11 +102,25 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 		}
 	}
 	c.Leave()
+	if !created && t.ChatID != c.Event.ChatID {
+		// The customer's other chat has the ticket: the agents answer
+		// there, so this chat is told where, not that they answer here.
+		c.Show(withMenu(c, Text("support.scale.other_chat", "Ticket", TicketNo(t))))
+		return t, false, nil
+	}
 	if !created {
+		// The ticket's topic and card are owed again, once per ticket: a
+		// handoff whose commit was lost (the ticket is stored before it)
+		// still gets them when the update is handled again.
+		if t.TopicID == 0 {
+			if err := openingRelay(c, t); err != nil {
+				return store.Ticket{}, false, err
+			}
+		}
 		if len(c.handoffDetails) > 0 {
 			c.note(t, c.handoffDetails...)
 		}
-		c.Show(queueScreen(c, M("support.already_open", "Ticket", TicketNo(t))))
+		c.Show(queueScreen(c, t, M("support.already_open", "Ticket", TicketNo(t))))
 		return t, false, nil
 	}
 	c.Log().Info("handed off", "chat", c.Event.ChatID, "ticket", t.ID, "subject", subject, "reason", reason, "reopened", reopened)
@@ -125,9 +139,27 @@ func Handoff(c *Conv, subject, reason string) (store.Ticket, bool, error) {
 	if err != nil {
 		return store.Ticket{}, false, err
 	}
-	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name})
-	c.Show(queueScreen(c, first))
+	key := cardKey(t)
+	if reopened {
+		key = "" // the topic has its first card; this one is the reopening's
+	}
+	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name, Key: key})
+	c.Show(queueScreen(c, t, first))
 	return t, true, nil
+}
+
+// cardKey keys the first case card of a ticket.
+func cardKey(t store.Ticket) string { return "card:" + TicketNo(t) }
+
+// openingRelay owes a ticket's topic and first card, keyed, so they are
+// made once however many updates owe them.
+func openingRelay(c *Conv, t store.Ticket) error {
+	name, card, err := c.e.TopicOpening(c.ctx, t)
+	if err != nil {
+		return err
+	}
+	c.relay(Relay{Kind: RelayCard, Ticket: t, Note: card, TopicName: name, Key: cardKey(t)})
+	return nil
 }
 
 // reopenForHandoff reopens the customer's ticket about subject if an agent

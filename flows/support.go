@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -67,13 +68,14 @@ func registerSupport(r *Router) {
 type RelayKind int
 
 const (
-	RelayCard          RelayKind = iota + 1 // post Note, the case card, creating the topic (TopicName) if the ticket has none
-	RelayNote                               // post Note, the bot's words to the agents
-	RelayToTopic                            // copy the event's message (the customer's) into the topic as it is
-	RelayToCustomer                         // copy the event's message (an agent's) to the customer as it is
-	RelayTopicClosed                        // mark the topic closed
-	RelayTopicReopened                      // mark the topic open again
-	RelayTopicRenamed                       // rename the topic to TopicName (who has it)
+	RelayCard           RelayKind = iota + 1 // post Note, the case card, creating the topic (TopicName) if the ticket has none
+	RelayNote                                // post Note, the bot's words to the agents
+	RelayToTopic                             // copy the event's message (the customer's) into the topic as it is
+	RelayToCustomer                          // copy the event's message (an agent's) to the customer as it is
+	RelayTopicClosed                         // mark the topic closed
+	RelayTopicReopened                       // mark the topic open again
+	RelayTopicRenamed                        // rename the topic to TopicName (who has it)
+	RelayEditToCustomer                      // edit the customer's copy of the event's message (an agent's edit)
 )
 
 // Relay is one thing for the support group. Notes and cards are rendered in
@@ -85,6 +87,10 @@ type Relay struct {
 	Ticket    store.Ticket
 	Note      []Msg
 	TopicName Msg // rendered with TopicTitle in the agents' language
+	// Key, when set, makes the relay once-only, as Reply.Key does: what an
+	// effect owes the topic, owed each time the flow sees the effect (the
+	// case card of a ticket, the note of its rating).
+	Key string
 }
 
 // relay queues a relay for the support group.
@@ -114,6 +120,13 @@ func supportIntercept(c *Conv) (bool, error) {
 // inTicket handles an event of a chat whose ticket is open.
 func inTicket(c *Conv, t store.Ticket) error {
 	ev := c.Event
+	if t.TopicID == 0 {
+		// The topic is not made yet, or the handoff's commit was lost:
+		// owed again, keyed, it is made once and comes first.
+		if err := openingRelay(c, t); err != nil {
+			return err
+		}
+	}
 	if ev.Kind == EventAction {
 		a, err := c.e.signer.verify(ev.ChatID, ev.Data)
 		switch {
@@ -152,7 +165,16 @@ func inTicket(c *Conv, t store.Ticket) error {
 		c.note(t, M("support.agent.edited"))
 	}
 	c.relay(Relay{Kind: RelayToTopic, Ticket: t})
+	c.e.activity(c.ctx, t, c.Now, true)
 	return nil
+}
+
+// activity records who wrote in a ticket last, for /queue. Losing it
+// costs the agents a figure, not anyone a message: logged, not returned.
+func (e *Engine) activity(ctx context.Context, t store.Ticket, at time.Time, byCustomer bool) {
+	if err := e.state.TicketActivity(ctx, t.ID, at, byCustomer); err != nil {
+		e.log.Warn("record ticket activity", "ticket", t.ID, "err", err)
+	}
 }
 
 // leaveSupport closes the ticket because the customer went back to the bot.
@@ -198,20 +220,53 @@ func reopenByMessage(c *Conv) (bool, error) {
 	c.relay(Relay{Kind: RelayTopicReopened, Ticket: t})
 	c.note(t, M("support.agent.reopened_message", "Ticket", TicketNo(t)))
 	c.relay(Relay{Kind: RelayToTopic, Ticket: t})
-	c.Show(queueScreen(c, M("support.reopened", "Ticket", TicketNo(t))))
+	c.Show(queueScreen(c, t, M("support.reopened", "Ticket", TicketNo(t))))
 	return true, nil
 }
 
 // queueScreen tells the customer a person will answer, when, and how to
 // leave the queue: the "Back to the bot" keyboard stays under the typing
-// field while the ticket is open.
-func queueScreen(c *Conv, first Msg) Screen {
+// field while the ticket is open. Outside working hours it also says the
+// customer's place among those waiting.
+func queueScreen(c *Conv, t store.Ticket, first Msg) Screen {
+	body := []Msg{first, waitLine(c)}
+	if open, _ := c.e.hours.NextOpen(c.Now); !open {
+		if place, err := queuePlace(c, t); err != nil {
+			c.Log().Warn("place in the support queue", "ticket", t.ID, "err", err)
+		} else if place > 0 {
+			body = append(body, M("support.scale.place", "Place", fmt.Sprint(place)))
+		}
+	}
 	return Screen{
-		Body: []Msg{first, waitLine(c), M("support.relay_hint")},
+		Body: append(body, M("support.relay_hint")),
 		Reply: &ReplyKeyboard{Rows: [][]ReplyButton{{
 			{Label: M("support.back_button")},
 		}}},
 	}
+}
+
+// queueMax bounds the open tickets read for /queue and a customer's place.
+const queueMax = 500
+
+// queuePlace is the ticket's place among the open tickets in the
+// customer's language (each language's tickets go to one group), oldest
+// first; 0 if it is not among them.
+func queuePlace(c *Conv, t store.Ticket) (int, error) {
+	list, err := c.State().OpenTickets(c.ctx, queueMax)
+	if err != nil {
+		return 0, err
+	}
+	place := 0
+	for _, o := range list {
+		if o.Language != t.Language {
+			continue
+		}
+		place++
+		if o.ID == t.ID {
+			return place, nil
+		}
+	}
+	return 0, nil
 }
 
 // waitLine is the expected wait during working hours, or when the team is
@@ -244,7 +299,10 @@ func rate(c *Conv, a Action) error {
 	} else if err != nil {
 		return err
 	}
-	c.note(t, M("support.agent.rated", "Ticket", TicketNo(t), "Rating", fmt.Sprint(n)))
+	// One note per closing, however often the customer taps: the rating
+	// stored is the last tap's.
+	c.relay(Relay{Kind: RelayNote, Ticket: t, Key: fmt.Sprintf("rated:%d:%d", t.ID, t.ClosedAt.Unix()),
+		Note: []Msg{M("support.agent.rated", "Ticket", TicketNo(t), "Rating", fmt.Sprint(n))}})
 	c.Show(Screen{Body: []Msg{M("support.rate_thanks")}, Inline: [][]Button{MenuRow(c)}, Replace: true})
 	return nil
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,6 +30,11 @@ type AgentEvent struct {
 	Command  string // lower-case without the slash; "" for a message to the customer
 	Args     string
 	ReplyTo  *Agent // the author of the message this one replies to; nil if none
+	// Named is the member an "/assign @username" names, when the adapter
+	// knows them (they have written in the group); nil otherwise.
+	Named *Agent
+	// Edited: the agent edited a message they wrote before.
+	Edited bool
 }
 
 // cannedReplies are the keys of the canned replies, support.canned.<key>
@@ -84,6 +90,14 @@ func (e *Engine) Agent(ctx context.Context, ev AgentEvent) (Outcome, error) {
 		Conv: &Conv{ctx: ctx, e: e, Now: e.now(), Event: Event{ChatID: t.ChatID, UserID: t.ChatID}, Lang: lang},
 		ev:   ev, t: t, lang: lang,
 	}
+	if ev.Edited {
+		// An agent corrected an answer: the customer's copy is edited. An
+		// edited command does nothing again.
+		if ev.From.Member && ev.Command == "" && t.Status == store.TicketOpen {
+			a.relay(Relay{Kind: RelayEditToCustomer, Ticket: t})
+		}
+		return a.out, nil
+	}
 	if !ev.From.Member {
 		e.log.Warn("refused agent command", "user", ev.From.UserID, "ticket", t.ID, "command", ev.Command)
 		a.note(t, M("support.agent.not_member"))
@@ -112,6 +126,7 @@ func (a *agentConv) open(closedNote string) bool {
 func relayToCustomer(a *agentConv) error {
 	if a.open("support.agent.closed_not_sent") {
 		a.relay(Relay{Kind: RelayToCustomer, Ticket: a.t})
+		a.e.activity(a.ctx, a.t, a.Now, false)
 	}
 	return nil
 }
@@ -156,10 +171,21 @@ func handBack(a *agentConv) error {
 	a.note(a.t, M("support.agent.handed_back", "Ticket", TicketNo(a.t), "Agent", a.ev.From.Name, "Flow", M(flowTitle[action])))
 	a.relay(Relay{Kind: RelayTopicClosed, Ticket: a.t})
 	a.Send(a.t.ChatID, a.lang, Screen{Body: []Msg{M("support.handed_back", "Ticket", TicketNo(a.t))}, RemoveReply: true})
-	out, err := a.e.Handle(a.ctx, Event{
-		Kind: EventAction, ChatID: a.t.ChatID, UserID: a.t.ChatID, LanguageCode: a.lang,
-		Data: a.e.signer.sign(a.t.ChatID, action),
-	})
+	// The ticket is closed already: if the customer's own message saved
+	// the chat in between, the flow's screen is built again on the chat as
+	// it is now rather than lost.
+	var out Outcome
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		out, err = a.e.Handle(a.ctx, Event{
+			Kind: EventAction, ChatID: a.t.ChatID, UserID: a.t.ChatID, LanguageCode: a.lang,
+			Data: a.e.signer.sign(a.t.ChatID, action),
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			break
+		}
+		a.e.log.Info("handback met the customer's own message; again", "ticket", a.t.ID, "attempt", attempt+1)
+	}
 	if err != nil {
 		return fmt.Errorf("hand ticket %d back to %s: %w", a.t.ID, action, err)
 	}
@@ -181,8 +207,14 @@ func assign(a *agentConv) error {
 			return nil
 		}
 		to = store.Assignee{UserID: a.ev.ReplyTo.UserID, Name: a.ev.ReplyTo.Name}
+	case strings.HasPrefix(arg, "@") && len(arg) > 1 && !strings.ContainsAny(arg, " \n") && a.ev.Named != nil:
+		if !a.ev.Named.Member {
+			a.note(a.t, M("support.agent.assign_not_member", "Agent", a.ev.Named.Name))
+			return nil
+		}
+		to = store.Assignee{UserID: a.ev.Named.UserID, Name: a.ev.Named.Name}
 	case strings.HasPrefix(arg, "@") && len(arg) > 1 && !strings.ContainsAny(arg, " \n"):
-		to = store.Assignee{Name: arg} // Telegram tells bots no id for a username
+		to = store.Assignee{Name: arg} // not seen in the group yet: known by name only
 	case arg != "":
 		a.note(a.t, M("support.agent.assign_usage"))
 		return nil
@@ -227,6 +259,7 @@ func canned(a *agentConv) error {
 		return nil
 	}
 	a.Send(a.t.ChatID, a.lang, Text("support.canned."+key))
+	a.e.activity(a.ctx, a.t, a.Now, false)
 	a.note(a.t, M("support.agent.canned_sent", "Key", key, "Agent", a.ev.From.Name, "Lang", M("lang."+a.lang)))
 	return nil
 }
@@ -246,4 +279,46 @@ func postCard(a *agentConv) error {
 	}
 	a.relay(Relay{Kind: RelayNote, Ticket: a.t, Note: card})
 	return nil
+}
+
+// Queue is what /queue shows a support group: its open tickets (those
+// mine accepts), oldest first, each with its age, language, who has it and
+// how long the customer has waited for an answer.
+func (e *Engine) Queue(ctx context.Context, mine func(store.Ticket) bool) ([]Msg, error) {
+	all, err := e.state.OpenTickets(ctx, queueMax)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	now := e.now()
+	var lines []Msg
+	for _, t := range all {
+		if !mine(t) {
+			continue
+		}
+		a, err := e.state.TicketAssignee(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("queue: %w", err)
+		}
+		var agent any = M("support.scale.queue_nobody")
+		if a.Name != "" {
+			agent = a.Name
+		}
+		waiting := M("support.scale.queue_answered")
+		if since := t.LastCustomerAt; !since.IsZero() && since.After(t.LastAgentAt) || t.LastAgentAt.IsZero() {
+			if since.IsZero() {
+				since = t.CreatedAt
+			}
+			waiting = M("support.scale.queue_waiting", "Wait", durationMsg(now.Sub(since)))
+		}
+		lines = append(lines, M("support.scale.queue_line", "Ticket", TicketNo(t), "Lang", strings.ToUpper(cmpOr(t.Language, "?")),
+			"Subject", subjectName(t.Subject), "Age", durationMsg(now.Sub(t.CreatedAt)), "Agent", agent, "Waiting", waiting))
+	}
+	if len(lines) == 0 {
+		return []Msg{M("support.scale.queue_empty")}, nil
+	}
+	out := M("support.scale.queue_title").N(len(lines))
+	for _, l := range lines {
+		out = M("support.card.line_join", "A", out, "B", l)
+	}
+	return []Msg{out}, nil
 }

@@ -63,6 +63,15 @@ func (e *Engine) TopicOpening(ctx context.Context, t store.Ticket) (name Msg, ca
 	return name, card, err
 }
 
+// TeamZone is the support team's time zone, in which the agents read
+// times.
+func (e *Engine) TeamZone() *time.Location {
+	if e.hours.Loc == nil {
+		return time.UTC
+	}
+	return e.hours.Loc
+}
+
 // maxTopicName is Telegram's limit on a forum topic's name, in UTF-16
 // code units.
 const maxTopicName = 128

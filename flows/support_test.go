@@ -430,7 +430,7 @@ func TestSupportHours(t *testing.T) {
 	hs := newSupportHarness(t, flows.WithSupportHours(h))
 	hs.now = at("2026-11-23 19:00")
 	out := hs.do(flows.Event{Kind: flows.EventCommand, Command: "support"})
-	wantIDs(t, out, "support.handed_off", "support.offline", "support.relay_hint")
+	wantIDs(t, out, "support.handed_off", "support.offline", "support.scale.place", "support.relay_hint")
 	if got := render(t, out.Replies[0].Screen.Body[1:2]); !strings.Contains(got, "24 November, 9:00") {
 		t.Fatalf("offline line %q", got)
 	}

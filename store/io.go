@@ -13,12 +13,32 @@ type Delivery struct {
 	ID        int64
 	ChatID    int64
 	Proactive bool   // a nudge or reminder, not an answer to the customer
-	Method    string // DeliverySend or DeliveryEdit
-	// MessageID is the message an edit replaces; if it can no longer be
-	// edited the text is sent as a new message.
+	Method    string // one of the Delivery* methods below
+	// MessageID is the message an edit replaces (if it can no longer be
+	// edited the text is sent as a new message), or the message of
+	// FromChatID a copy copies.
 	MessageID int
-	Text      string // Telegram HTML
-	Markup    string // reply_markup as JSON; empty for none
+	// Text is Telegram HTML: the message, or the new name of a topic
+	// (DeliveryCreateTopic, DeliveryEditTopic). For a copy of a text
+	// message into a topic it is the message quoted with its time, so a
+	// sender may fold several copies into one message when a group's
+	// budget is short; empty for a copy that cannot be folded (a photo).
+	Text   string
+	Markup string // reply_markup as JSON; empty for none
+	// FromChatID is the chat a copy (DeliveryCopy) is copied from. On an
+	// edit (DeliveryEdit) it says the edit is of the copy of message
+	// MessageID of FromChatID (an agent's answer the agent edited), which
+	// is looked up when the edit is sent (State.RelayedCopy).
+	FromChatID int64
+	// TicketID, for a delivery to a support group (ChatID), is the ticket
+	// whose forum topic it goes into. The topic is looked up in the State
+	// when the delivery is sent, not when it is committed: the topic's
+	// creation is itself a delivery (DeliveryCreateTopic, keyed per
+	// ticket), the first of the ticket's, so the ones after it find the
+	// topic it recorded (SetTicketTopic), after a restart or on another
+	// replica too. For a copy to a customer it names the ticket the copy
+	// belongs to. 0: a delivery of no ticket.
+	TicketID int64
 	// Key, when set, makes the delivery once-only: CommitUpdate does not
 	// store a delivery whose Key an earlier commit stored. An effect that
 	// owes a message to another chat (the recipient asked, the sender told)
@@ -35,10 +55,15 @@ type Delivery struct {
 // open 7 days; a stale button can be pressed for weeks).
 const DeliveryKeyRetention = 90 * 24 * time.Hour
 
-// Delivery methods.
+// Delivery methods: the Bot API method each makes.
 const (
-	DeliverySend = "sendMessage"
-	DeliveryEdit = "editMessageText"
+	DeliverySend        = "sendMessage"
+	DeliveryEdit        = "editMessageText"
+	DeliveryCopy        = "copyMessage"      // FromChatID/MessageID to ChatID (into TicketID's topic for a group)
+	DeliveryCreateTopic = "createForumTopic" // TicketID's topic in ChatID, named Text; once per ticket
+	DeliveryEditTopic   = "editForumTopic"   // rename TicketID's topic to Text
+	DeliveryCloseTopic  = "closeForumTopic"
+	DeliveryReopenTopic = "reopenForumTopic"
 )
 
 // UpdateCommit is everything one handled update changes, applied at once.

@@ -216,11 +216,19 @@ type Ticket struct {
 	Subject    string // e.g. "withdrawal:42", "support"
 	Reason     string // why the bot handed off (message ID or code)
 	Status     TicketStatus
-	TopicID    int64 // forum topic in the support group; 0 if none
-	Language   string
-	CreatedAt  time.Time
-	ClosedAt   time.Time
-	Rating     int // 1..5 after closing; 0 if not rated
+	TopicID    int64 // forum topic in the support group TopicChat; 0 if none
+	// TopicChat is the support group (supergroup id) the topic is in; 0
+	// for a topic recorded before groups were stored (the one group then).
+	TopicChat int64
+	Language  string
+	CreatedAt time.Time
+	ClosedAt  time.Time
+	Rating    int // 1..5 after closing; 0 if not rated
+	// LastCustomerAt and LastAgentAt are when the customer last wrote to
+	// the agents and when an agent last answered (TicketActivity): the
+	// customer waits while the first is the later one. Zero: never.
+	LastCustomerAt time.Time
+	LastAgentAt    time.Time
 }
 
 // Session is the per-chat conversation state. Flows keep only small step data

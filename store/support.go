@@ -36,12 +36,13 @@ type Exchange struct {
 // ticket's forum topic, who has it, how it ended and how it was rated, and
 // the last exchanges of each chat.
 type Support interface {
-	// SetTicketTopic records the forum topic of a ticket that has none and
-	// returns the ticket's topic: topicID, or the one another replica
-	// recorded first.
-	SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error)
-	// TicketByTopic finds the ticket of a forum topic.
-	TicketByTopic(ctx context.Context, topicID int64) (Ticket, error)
+	// SetTicketTopic records the forum topic (topicID in support group
+	// chatID) of a ticket that has none and returns the ticket's topic:
+	// this one, or the one another replica recorded first. Topic ids are
+	// per group: two groups both have a topic 2.
+	SetTicketTopic(ctx context.Context, id, chatID, topicID int64) (topicChat, topic int64, err error)
+	// TicketByTopic finds the ticket of a forum topic of a support group.
+	TicketByTopic(ctx context.Context, chatID, topicID int64) (Ticket, error)
 	// CloseTicketBy closes an open ticket at time at, recording who closed
 	// it; a closed or missing ticket is ErrNotFound.
 	CloseTicketBy(ctx context.Context, id int64, at time.Time, by TicketCloser) error
@@ -58,6 +59,20 @@ type Support interface {
 	// RateTicket stores the customer's rating (1..5) of a closed ticket;
 	// ErrNotFound if the ticket is not closed.
 	RateTicket(ctx context.Context, id int64, rating int) error
+	// OpenTickets lists the open tickets, oldest first, at most limit
+	// (the support groups' /queue, the customer's place in it).
+	OpenTickets(ctx context.Context, limit int) ([]Ticket, error)
+	// TicketActivity records that the customer (byCustomer) or an agent
+	// wrote in the ticket at time at, keeping the later time; ErrNotFound
+	// for a missing ticket.
+	TicketActivity(ctx context.Context, id int64, at time.Time, byCustomer bool) error
+	// SetRelayedCopy records that message fromMsg of chat fromChat (an
+	// agent's answer) was copied as toMsg into chat toChat at time at, so
+	// an edit of the answer can edit the copy. Records older than Telegram's
+	// 48 hours for editing may be dropped.
+	SetRelayedCopy(ctx context.Context, fromChat int64, fromMsg int, toChat int64, toMsg int, at time.Time) error
+	// RelayedCopy finds the copy of a message; ErrNotFound if none.
+	RelayedCopy(ctx context.Context, fromChat int64, fromMsg int) (toChat int64, toMsg int, err error)
 	// AssignTicket records who has the ticket.
 	AssignTicket(ctx context.Context, id int64, a Assignee) error
 	// TicketAssignee is who has the ticket; zero if nobody took it yet.

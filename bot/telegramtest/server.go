@@ -72,6 +72,8 @@ type Server struct {
 	lastUpdID int64
 	confirmed int64
 	profile   map[string]any // the bot's commands and descriptions (profile.go)
+	flood     *FloodLimits
+	floodSeen floodState
 }
 
 type botUser struct {
@@ -176,6 +178,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.injectFault(w, call, f)
 		return
 	}
+	if apiErr := s.floodCheck(method, int64Param(params["chat_id"]), at); apiErr != nil {
+		s.finish(w, call, nil, apiErr)
+		return
+	}
 	var result any
 	var apiErr *apiError
 	broken := false
@@ -198,6 +204,11 @@ func splitPath(p string) (token, method string, ok bool) {
 	}
 	token, method, ok = strings.Cut(rest, "/")
 	return token, method, ok && method != "" && !strings.Contains(method, "/")
+}
+
+func int64Param(v any) int64 {
+	id, _ := v.(int64)
+	return id
 }
 
 func badRequest(reason string) *apiError {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,9 +49,9 @@ type benchConfig struct {
 // store in this process against a fast fake Bot API on loopback, with
 // virtual customers posting updates over HTTP and pressing the buttons of
 // the replies they get.
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runBench(ctx context.Context, e *Env, args []string) error {
+	stdout, stderr := e.Stdout, e.Stderr
+	fs := e.flags("bench", nil)
 	var c benchConfig
 	fs.StringVar(&c.store, "store", "sqlite", "the State store: sqlite or redis")
 	fs.StringVar(&c.redisURL, "redis", "redis://127.0.0.1:6379/0", "with --store redis: the Redis to keep the State in (PAYDESK_REDIS_URL syntax); its keys under the prefix paydesk are overwritten")
@@ -66,8 +65,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.baseline, "baseline", false, "also run the same harness against a bare go-telegram/bot echo bot, and print the ratio")
 	fs.StringVar(&c.keep, "db", "", "the SQLite file to use (default: a new one in a temporary directory)")
 	fs.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of paydesk's measured part to this file (go tool pprof)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
 	}
 	if c.users < 1 {
 		return fmt.Errorf("bench: --users must be at least 1")
@@ -165,6 +164,7 @@ func benchPaydesk(ctx context.Context, c benchConfig, limits bot.Limits, script 
 		"PAYDESK_SECRET":           benchSecret,
 		"PAYDESK_WEBHOOK_URL":      "https://bench.invalid/telegram/webhook",
 		"PAYDESK_WEBHOOK_LISTEN":   "127.0.0.1:0",
+		"PAYDESK_HTTP_LISTEN":      "127.0.0.1:0",
 		"PAYDESK_WEBHOOK_SECRET":   benchWebhookSecret,
 		"PAYDESK_WORKERS":          strconv.Itoa(c.workers),
 		"PAYDESK_TICK":             "0", // no proactive nudges into the customers' chats

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,11 +12,11 @@ import (
 // updates are answered over the webhook, no error, the figures printed for
 // paydesk and for the echo baseline.
 func TestBenchDrivesTheBotAndTheBaseline(t *testing.T) {
-	var out, errs bytes.Buffer
+	e, out, errs := testEnv(nil)
 	err := run(t.Context(), []string{"bench", "--users", "3", "--duration", "1500ms", "--warmup", "500ms", "--limits", "off", "--baseline",
-		"--db", t.TempDir() + "/bench.db"}, nil, nil, &out, &errs)
+		"--db", t.TempDir() + "/bench.db"}, e)
 	if err != nil {
-		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, &out, &errs)
+		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, out, errs)
 	}
 	text := out.String()
 	for _, want := range []string{"paydesk\n", "go-telegram/bot echo (baseline)", "paydesk / baseline:", "p99", "CPU per update", "allocs/update", "peak heap", "writes in"} {
@@ -35,8 +34,8 @@ func TestBenchDrivesTheBotAndTheBaseline(t *testing.T) {
 func TestBenchRefusesUnknownSettings(t *testing.T) {
 	for _, args := range [][]string{{"--store", "mongo"}, {"--limits", "some"}, {"--script", "x"},
 		{"--redis", "http://127.0.0.1:6379", "--store", "redis"}} {
-		var out, errs bytes.Buffer
-		err := run(t.Context(), append([]string{"bench"}, args...), nil, nil, &out, &errs)
+		e, _, _ := testEnv(nil)
+		err := run(t.Context(), append([]string{"bench"}, args...), e)
 		if err == nil || !strings.Contains(err.Error(), args[0]) {
 			t.Errorf("bench %v: %v, want an error naming %s", args, err, args[0])
 		}
@@ -49,14 +48,14 @@ func TestBenchOnRedis(t *testing.T) {
 		t.Skip("runs the load harness")
 	}
 	srv := redistest.Start(t)
-	var out, errs bytes.Buffer
+	e, out, errs := testEnv(nil)
 	err := run(t.Context(), []string{"bench", "--store", "redis", "--redis", srv.URL(), "--users", "3", "--duration", "1500ms",
-		"--warmup", "500ms", "--limits", "off", "--db", t.TempDir() + "/bench.db"}, nil, nil, &out, &errs)
+		"--warmup", "500ms", "--limits", "off", "--db", t.TempDir() + "/bench.db"}, e)
 	if err != nil {
-		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, &out, &errs)
+		t.Fatalf("bench: %v\nstdout:\n%s\nstderr:\n%s", err, out, errs)
 	}
 	m := regexp.MustCompile(`\((\d+) answered in [0-9.]+s; (\d+) errors`).FindStringSubmatch(out.String())
 	if !strings.Contains(out.String(), "store redis") || m == nil || m[1] == "0" || m[2] != "0" {
-		t.Errorf("want some answered and no errors, on redis:\n%s", &out)
+		t.Errorf("want some answered and no errors, on redis:\n%s", out)
 	}
 }

@@ -14,25 +14,36 @@ import (
 )
 
 // Config is everything paydesk reads from its environment. It is read here,
-// in cmd/, and passed down as values.
+// in cmd/, and passed down as values. Each field is set by its entry in
+// variables (vars.go); the comments name the variable.
 type Config struct {
 	Token      string        // PAYDESK_TELEGRAM_TOKEN
 	APIURL     string        // PAYDESK_TELEGRAM_API_URL
 	DB         string        // PAYDESK_DB: the SQLite file
-	RedisURL   string        // PAYDESK_REDIS_URL: the State in Redis (several replicas); empty: in PAYDESK_DB
-	Lease      time.Duration // PAYDESK_LEASE: how long a replica's unsent replies wait before another resends them
+	RedisURL   string        // PAYDESK_REDIS_URL: the State in Redis (several replicas); empty: in DB
 	Demo       bool          // PAYDESK_DEMO=1: seed the demo ledger into an empty database
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits
 
 	// Webhook mode when WebhookURL is set, else long polling.
 	WebhookURL    string // PAYDESK_WEBHOOK_URL: the public https URL Telegram posts to
-	WebhookListen string // PAYDESK_WEBHOOK_LISTEN: where the webhook, /healthz and /readyz listen
+	WebhookListen string // PAYDESK_WEBHOOK_LISTEN: where the webhook listens (with /healthz and /readyz)
 	WebhookSecret string // PAYDESK_WEBHOOK_SECRET: Telegram sends it with every update
 	WebhookConns  int    // PAYDESK_WEBHOOK_MAX_CONNECTIONS: setWebhook max_connections
 
+	// HTTPListen is where /healthz, /readyz and /metrics are served, in
+	// both modes; never the webhook's listener (PAYDESK_HTTP_LISTEN).
+	HTTPListen string
+
 	Workers int           // PAYDESK_WORKERS: updates handled at once (different chats)
 	Tick    time.Duration // PAYDESK_TICK: how often periodic jobs run; 0 turns them off
+	// Lease is PAYDESK_DELIVERY_LEASE: how long the process that committed
+	// a reply or relay keeps it before it counts as left behind (a crash)
+	// and is resent, by this process after a restart or by another replica.
+	Lease time.Duration
+
+	LogFormat string // PAYDESK_LOG_FORMAT: text or json
+	LogLevel  string // PAYDESK_LOG_LEVEL: debug, info, warn or error
 
 	Limits  flows.Limits  // PAYDESK_TIERS, PAYDESK_PROVIDERS: withdrawal limits over the ledger's
 	Support SupportConfig // PAYDESK_SUPPORT_*: the support group and its hours
@@ -40,6 +51,9 @@ type Config struct {
 	// LocaleTesters are the Telegram user ids of PAYDESK_LOCALE_TESTERS:
 	// they get the pseudo-locale, the IDs mode and /fix in their own chat.
 	LocaleTesters []int64
+	// Warnings are about settings that work but are probably not what was
+	// meant; serve logs them at start.
+	Warnings []string
 }
 
 // minSecret is the shortest accepted PAYDESK_SECRET: buttons are signed with
@@ -49,74 +63,60 @@ const minSecret = 32
 // webhookSecretChars is what Telegram allows in a webhook secret_token.
 var webhookSecretChars = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
 
-// loadConfig reads the environment and applies defaults.
+// loadConfig reads every variable of the table, with its default when it
+// is unset, then checks the variables that depend on each other.
 func loadConfig(getenv func(string) string) (Config, error) {
-	c := Config{
-		Token:         getenv("PAYDESK_TELEGRAM_TOKEN"),
-		APIURL:        or(getenv("PAYDESK_TELEGRAM_API_URL"), "https://api.telegram.org"),
-		DB:            or(getenv("PAYDESK_DB"), "paydesk.db"),
-		RedisURL:      getenv("PAYDESK_REDIS_URL"),
-		Secret:        getenv("PAYDESK_SECRET"),
-		SessionTTL:    24 * time.Hour,
-		WebhookURL:    getenv("PAYDESK_WEBHOOK_URL"),
-		WebhookListen: getenv("PAYDESK_WEBHOOK_LISTEN"),
-		WebhookSecret: getenv("PAYDESK_WEBHOOK_SECRET"),
-		WebhookConns:  40,
-		Workers:       16,
-		Tick:          time.Minute,
-		Lease:         time.Minute,
-	}
+	var c Config
 	var errs []error
-	if v := getenv("PAYDESK_DEMO"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("PAYDESK_DEMO=%q: want 1 or 0", v))
+	for _, v := range variables {
+		if v.set == nil {
+			continue
 		}
-		c.Demo = b
-	}
-	errs = append(errs,
-		duration(getenv, "PAYDESK_SESSION_TTL", "24h", false, &c.SessionTTL),
-		duration(getenv, "PAYDESK_TICK", "1m (0 turns periodic jobs off)", true, &c.Tick),
-		duration(getenv, "PAYDESK_LEASE", "1m", false, &c.Lease),
-		count(getenv, "PAYDESK_WORKERS", 1, 1024, &c.Workers),
-		count(getenv, "PAYDESK_WEBHOOK_MAX_CONNECTIONS", 1, 100, &c.WebhookConns),
-	)
-	if c.WebhookURL != "" {
-		errs = append(errs, c.checkWebhook())
-	}
-	if c.WebhookListen != "" {
-		if _, _, err := net.SplitHostPort(c.WebhookListen); err != nil {
-			errs = append(errs, fmt.Errorf("PAYDESK_WEBHOOK_LISTEN=%q: want host:port such as 127.0.0.1:8443", c.WebhookListen))
+		val := getenv(v.Name)
+		if val == "" {
+			val = v.Default
+		}
+		if val == "" {
+			continue
+		}
+		if err := v.set(&c, val); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", v.Name, shown(v, val), err))
 		}
 	}
-	var err error
-	if c.Limits.Tiers, err = flows.ParseTiers(getenv("PAYDESK_TIERS")); err != nil {
-		errs = append(errs, fmt.Errorf("PAYDESK_TIERS: %w (want e.g. standard=2,gold=1)", err))
-	}
-	if c.Limits.Providers, err = flows.ParseProviders(getenv("PAYDESK_PROVIDERS")); err != nil {
-		errs = append(errs, fmt.Errorf("PAYDESK_PROVIDERS: %w (want e.g. kaspi=1/3,sepa=2/7)", err))
-	}
-	if c.Support, err = loadSupportConfig(getenv); err != nil {
-		errs = append(errs, err)
-	}
-	if c.LocaleTesters, err = parseUserIDs(getenv("PAYDESK_LOCALE_TESTERS")); err != nil {
-		errs = append(errs, fmt.Errorf("PAYDESK_LOCALE_TESTERS: %w (want Telegram user ids separated by commas, e.g. 12345678,87654321)", err))
+	if len(errs) == 0 {
+		errs = append(errs, c.finish())
 	}
 	return c, errors.Join(errs...)
 }
 
-// checkWebhook: Telegram posts only to https, and the secret is what keeps
-// others from posting forged updates.
-func (c *Config) checkWebhook() error {
-	u, err := url.Parse(c.WebhookURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("PAYDESK_WEBHOOK_URL=%q: want the public https URL Telegram posts to, e.g. https://bot.example.com/telegram/webhook", c.WebhookURL)
+// shown is a value as it may appear in an error: secrets are not repeated.
+func shown(v variable, val string) string {
+	if v.Secret {
+		return "…"
 	}
-	if !webhookSecretChars.MatchString(c.WebhookSecret) {
-		return errors.New("set PAYDESK_WEBHOOK_SECRET to 16-256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`): Telegram sends it with every update")
-	}
-	if c.WebhookListen == "" {
-		c.WebhookListen = "127.0.0.1:8443"
+	return val
+}
+
+// finish checks what involves more than one variable and applies the
+// defaults that depend on the mode.
+func (c *Config) finish() error {
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("PAYDESK_WEBHOOK_URL=%q: want the public https URL Telegram posts to, e.g. https://bot.example.com/telegram/webhook", c.WebhookURL)
+		}
+		if !webhookSecretChars.MatchString(c.WebhookSecret) {
+			return errors.New("set PAYDESK_WEBHOOK_SECRET to 16-256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`): Telegram sends it with every update")
+		}
+		if c.WebhookListen == "" {
+			c.WebhookListen = "127.0.0.1:8443"
+		}
+		if _, port, _ := net.SplitHostPort(c.HTTPListen); c.WebhookListen == c.HTTPListen && port != "0" {
+			return fmt.Errorf("PAYDESK_WEBHOOK_LISTEN and PAYDESK_HTTP_LISTEN are both %s: the webhook's listener is the one the public proxy reaches, so /metrics has a listener of its own", c.HTTPListen)
+		}
+	} else if c.WebhookListen != "" {
+		c.Warnings = append(c.Warnings, "PAYDESK_WEBHOOK_LISTEN is ignored without PAYDESK_WEBHOOK_URL: while polling, /healthz, /readyz and /metrics are on PAYDESK_HTTP_LISTEN ("+c.HTTPListen+")")
+		c.WebhookListen = ""
 	}
 	return nil
 }
@@ -130,30 +130,42 @@ func (c Config) WebhookPath() string {
 	return u.Path
 }
 
-func duration(getenv func(string) string, name, example string, zeroOK bool, dst *time.Duration) error {
-	v := getenv(name)
-	if v == "" {
-		return nil
-	}
+// The parsers of the variables' values. Their errors say what is wanted;
+// loadConfig puts the variable's name and value in front.
+
+func parseDuration(v, example string, zeroOK bool) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 || (d == 0 && !zeroOK) {
-		return fmt.Errorf("%s=%q: want a duration such as %s", name, v, example)
+		return 0, fmt.Errorf("want a duration such as %s", example)
 	}
-	*dst = d
-	return nil
+	return d, nil
 }
 
-func count(getenv func(string) string, name string, lo, hi int, dst *int) error {
-	v := getenv(name)
-	if v == "" {
-		return nil
-	}
+func parseCount(lo, hi int, v string, dst *int) error {
 	n, err := strconv.Atoi(v)
 	if err != nil || n < lo || n > hi {
-		return fmt.Errorf("%s=%q: want a whole number from %d to %d", name, v, lo, hi)
+		return fmt.Errorf("want a whole number from %d to %d", lo, hi)
 	}
 	*dst = n
 	return nil
+}
+
+func parseHostPort(example, v string, dst *string) error {
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return fmt.Errorf("want host:port such as %s", example)
+	}
+	*dst = v
+	return nil
+}
+
+func parseOneOf(v string, dst *string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			*dst = v
+			return nil
+		}
+	}
+	return fmt.Errorf("want one of %v", allowed)
 }
 
 // checkSecret explains what to set when the secret is missing or short.
@@ -179,11 +191,4 @@ func parseUserIDs(v string) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
-}
-
-func or(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

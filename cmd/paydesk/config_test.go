@@ -23,8 +23,22 @@ func TestLoadConfig(t *testing.T) {
 		{name: "webhook without a path", env: map[string]string{
 			"PAYDESK_WEBHOOK_URL": "https://bot.example.com", "PAYDESK_WEBHOOK_SECRET": secret,
 		}, check: func(c Config) bool { return c.WebhookPath() == "/" }},
-		{name: "health checks while polling", env: map[string]string{"PAYDESK_WEBHOOK_LISTEN": "127.0.0.1:9000"},
-			check: func(c Config) bool { return c.WebhookURL == "" && c.WebhookListen == "127.0.0.1:9000" }},
+		{name: "health checks and metrics on the internal listener by default", env: nil,
+			check: func(c Config) bool {
+				return c.HTTPListen == "127.0.0.1:9090" && c.LogFormat == "text" && c.LogLevel == "info"
+			}},
+		{name: "a webhook listener while polling is ignored, with a warning", env: map[string]string{"PAYDESK_WEBHOOK_LISTEN": "127.0.0.1:9000"},
+			check: func(c Config) bool {
+				return c.WebhookURL == "" && c.WebhookListen == "" && len(c.Warnings) == 1 && strings.Contains(c.Warnings[0], "PAYDESK_HTTP_LISTEN")
+			}},
+		{name: "json logs at debug", env: map[string]string{"PAYDESK_LOG_FORMAT": "json", "PAYDESK_LOG_LEVEL": "DEBUG"},
+			check: func(c Config) bool { return c.LogFormat == "json" && c.LogLevel == "debug" }},
+		{name: "unknown log format", env: map[string]string{"PAYDESK_LOG_FORMAT": "xml"}, wantErr: "PAYDESK_LOG_FORMAT"},
+		{name: "unknown log level", env: map[string]string{"PAYDESK_LOG_LEVEL": "loud"}, wantErr: "PAYDESK_LOG_LEVEL"},
+		{name: "bad http listen address", env: map[string]string{"PAYDESK_HTTP_LISTEN": "9090"}, wantErr: "PAYDESK_HTTP_LISTEN"},
+		{name: "metrics never on the webhook's listener", env: map[string]string{
+			"PAYDESK_WEBHOOK_URL": "https://bot.example.com/tg", "PAYDESK_WEBHOOK_SECRET": secret,
+			"PAYDESK_WEBHOOK_LISTEN": "127.0.0.1:9090"}, wantErr: "PAYDESK_HTTP_LISTEN"},
 		{name: "tick off", env: map[string]string{"PAYDESK_TICK": "0"}, check: func(c Config) bool { return c.Tick == 0 }},
 		{name: "tick and workers", env: map[string]string{"PAYDESK_TICK": "30s", "PAYDESK_WORKERS": "4"},
 			check: func(c Config) bool { return c.Tick == 30*time.Second && c.Workers == 4 }},

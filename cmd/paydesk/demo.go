@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,15 +19,15 @@ import (
 
 // runDemo chats with the bot in the terminal over the embedded store and the
 // demo ledger: no token, no network. It reads lines until end of input.
-func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runDemo(ctx context.Context, e *Env, args []string) error {
+	stdin, stdout := e.Stdin, e.Stdout
+	fs := e.flags("demo", nil)
 	dbPath := fs.String("db", "", "SQLite file to use (default: a temporary file)")
 	as := fs.String("as", "", "link the chat to the demo customer with this phone, e.g. +77010000001")
 	lang := fs.String("lang", "", "the customer's Telegram language: ru, cs or en (default: the account's with --as, else en)")
 	tester := fs.Bool("tester", false, "chat as a locale tester: /language offers the pseudo-locale and message IDs, /fix suggests a wording for the latest message")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
 	}
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "paydesk-demo-")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,16 +22,23 @@ import (
 // runFeedback exports the locale testers' /fix suggestions: CSV for a
 // spreadsheet, or TOML in the shape of one language's locale file (its
 // tables and keys) to merge into locales/active.<lang>.toml.
-func runFeedback(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("locales feedback", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runFeedback(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("locales", nil)
 	format := fs.String("format", "csv", "csv or toml")
 	lang := fs.String("lang", "", "only this language (ru, cs or en); toml needs it")
-	dbPath := fs.String("db", or(getenv("PAYDESK_DB"), "paydesk.db"), "the SQLite file serve uses (PAYDESK_DB)")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || (*format != "csv" && *format != "toml") {
-		fmt.Fprintln(stderr, "usage: paydesk locales feedback [--format csv|toml] [--lang ru|cs|en] [--db FILE]")
+	defaultDB := e.Getenv("PAYDESK_DB")
+	if defaultDB == "" {
+		defaultDB = "paydesk.db"
+	}
+	dbPath := fs.String("db", defaultDB, "the SQLite file serve uses (PAYDESK_DB)")
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *format != "csv" && *format != "toml" {
+		fmt.Fprintf(e.Stderr, "paydesk locales feedback: --format %q: want csv or toml\n", *format)
 		return errUsage
 	}
+	stdout := e.Stdout
 	if *lang != "" && !slices.Contains(locales.Languages, *lang) {
 		return fmt.Errorf("--lang %q: want one of %v", *lang, locales.Languages)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func TestLocalesFeedback(t *testing.T) {
 	env := func(k string) string { return map[string]string{"PAYDESK_DB": path}[k] }
 
 	var out, errs bytes.Buffer
-	if err := run(ctx, []string{"locales", "feedback", "--format", "csv"}, env, nil, &out, &errs); err != nil {
+	if err := runWith(ctx, []string{"locales", "feedback", "--format", "csv"}, env, &out, &errs); err != nil {
 		t.Fatalf("csv: %v %s", err, errs.String())
 	}
 	if lines := strings.Split(strings.TrimSpace(out.String()), "\n"); len(lines) != 6 || !strings.Contains(lines[3], "withdrawal.card common.back") {
@@ -48,7 +49,7 @@ func TestLocalesFeedback(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := run(ctx, []string{"locales", "feedback", "--format", "toml", "--lang", "ru"}, env, nil, &out, &errs); err != nil {
+	if err := runWith(ctx, []string{"locales", "feedback", "--format", "toml", "--lang", "ru"}, env, &out, &errs); err != nil {
 		t.Fatalf("toml: %v %s", err, errs.String())
 	}
 	var got struct {
@@ -64,13 +65,13 @@ func TestLocalesFeedback(t *testing.T) {
 		!strings.Contains(out.String(), "# [withdrawal.card common.back]") {
 		t.Errorf("toml:\n%s", out.String())
 	}
-	if err := run(ctx, []string{"locales", "feedback", "--format", "toml"}, env, nil, &out, &errs); err == nil {
+	if err := runWith(ctx, []string{"locales", "feedback", "--format", "toml"}, env, &out, &errs); err == nil {
 		t.Error("toml without --lang accepted")
 	}
 	missing := func(k string) string {
 		return map[string]string{"PAYDESK_DB": filepath.Join(t.TempDir(), "none.db")}[k]
 	}
-	if err := run(ctx, []string{"locales", "feedback"}, missing, nil, &out, &errs); err == nil || !strings.Contains(err.Error(), "PAYDESK_DB") {
+	if err := runWith(ctx, []string{"locales", "feedback"}, missing, &out, &errs); err == nil || !strings.Contains(err.Error(), "PAYDESK_DB") {
 		t.Errorf("a database that is not there: %v", err)
 	}
 }
@@ -79,10 +80,15 @@ func TestLocalesFeedback(t *testing.T) {
 // repository's locale files (the known problems are listed, not failing).
 func TestLocalesCheckPasses(t *testing.T) {
 	var out, errs bytes.Buffer
-	if err := run(context.Background(), []string{"locales", "check"}, func(string) string { return "" }, nil, &out, &errs); err != nil {
+	if err := runWith(context.Background(), []string{"locales", "check"}, func(string) string { return "" }, &out, &errs); err != nil {
 		t.Fatalf("locales check: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "locales: ok") {
 		t.Errorf("output:\n%s", out.String())
 	}
+}
+
+// runWith runs paydesk with only getenv for an environment.
+func runWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return run(ctx, args, &Env{Getenv: getenv, Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr})
 }

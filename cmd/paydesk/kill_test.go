@@ -16,10 +16,10 @@ import (
 )
 
 // buildPaydesk builds the paydesk binary into a temporary directory.
-func buildPaydesk(t *testing.T) string {
+func buildPaydesk(t *testing.T, flags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "paydesk")
-	args := []string{"build", "-o", bin}
+	args := append([]string{"build", "-o", bin}, flags...)
 	if raceEnabled {
 		args = append(args, "-race")
 	}
@@ -52,6 +52,7 @@ func startProcess(t *testing.T, bin string, api *telegramtest.Server, db string,
 		"PAYDESK_DB="+db,
 		"PAYDESK_DEMO=1",
 		"PAYDESK_SECRET="+testSecret,
+		"PAYDESK_HTTP_LISTEN=127.0.0.1:0",
 	)
 	p.cmd.Env = append(p.cmd.Env, env...)
 	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
@@ -201,4 +202,45 @@ func waitIdle(t *testing.T, db string) {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// TestRelaySurvivesSIGKILL kills a real `paydesk serve` after a customer's
+// message to support was committed and before its copy reached the topic
+// (Telegram answers the copy 500 for a while): after the restart the copy
+// arrives, once.
+func TestRelaySurvivesSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	const group, chat = int64(-1009876543210), int64(7102)
+	bin := buildPaydesk(t)
+	api := telegramtest.New(t)
+	db := filepath.Join(t.TempDir(), "paydesk.db")
+	env := []string{"PAYDESK_SUPPORT_CHAT_ID=-1009876543210", "PAYDESK_SUPPORT_HOURS=Mon-Sun 00:00-24:00", "PAYDESK_DELIVERY_LEASE=2s"}
+	toGroup := func(method string, status int) func(c telegramtest.Call) bool {
+		return func(c telegramtest.Call) bool { return c.Method == method && c.ChatID() == group && c.Status == status }
+	}
+
+	p := startProcess(t, bin, api, db, env...)
+	api.PushUpdate(withLang(telegramtest.ContactUpdate(chat, chat, chat, "+77010000001"), "ru"))
+	api.PushUpdate(telegramtest.CommandUpdate(chat, chat, "ru", "/support"))
+	api.WaitCalls(t, 1, toGroup("sendMessage", 200), time.Minute) // the case card: the topic is recorded
+
+	api.Fail("copyMessage", 3, telegramtest.Fault{Status: 500})
+	msg := telegramtest.TextUpdate(chat, chat, "ru", "где мои деньги?")
+	api.PushUpdate(msg)
+	// A copy is tried only once it is committed: kill the process then.
+	api.WaitCalls(t, 1, toGroup("copyMessage", 500), time.Minute)
+	p.kill(t)
+
+	p = startProcess(t, bin, api, db, env...)
+	cp := api.WaitCalls(t, 1, toGroup("copyMessage", 200), time.Minute)[0]
+	if id, _ := cp.Params["message_id"].(int64); id != int64(msg.Message.ID) {
+		t.Fatalf("copied message %d, want the customer's %d", id, msg.Message.ID)
+	}
+	waitIdle(t, db)
+	p.stop(t)
+	if n := len(api.WaitCalls(t, 1, toGroup("copyMessage", 200), time.Second)); n != 1 {
+		t.Errorf("the customer's message was copied %d times, want once", n)
+	}
 }

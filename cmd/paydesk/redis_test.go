@@ -27,8 +27,9 @@ func TestServeRefusesABadRedisURL(t *testing.T) {
 	} {
 		env := map[string]string{"PAYDESK_TELEGRAM_TOKEN": "1:x", "PAYDESK_SECRET": testSecret,
 			"PAYDESK_DB": filepath.Join(t.TempDir(), "paydesk.db"), "PAYDESK_REDIS_URL": url}
-		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
-		if err == nil || !strings.HasPrefix(err.Error(), "PAYDESK_REDIS_URL: ") || strings.Contains(err.Error(), "\n") {
+		e, _, _ := testEnv(env)
+		err := run(context.Background(), []string{"serve"}, e)
+		if err == nil || !strings.Contains(err.Error(), "PAYDESK_REDIS_URL") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %v, want a one-line error naming PAYDESK_REDIS_URL", name, err)
 		}
 		if err != nil && strings.Contains(err.Error(), "hunter2") {

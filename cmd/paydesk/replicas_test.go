@@ -48,8 +48,8 @@ func TestTwoReplicasOnOneRedis(t *testing.T) {
 			"PAYDESK_WEBHOOK_LISTEN=127.0.0.1:" + port,
 			"PAYDESK_WEBHOOK_SECRET=" + testWebhookSecret,
 			"PAYDESK_SUPPORT_CHAT_ID=" + fmt.Sprint(supportChat),
-			"PAYDESK_TICK=1s",  // both replicas run the nudge jobs, all the time
-			"PAYDESK_LEASE=5s", // a dead replica's replies go out 5 s later
+			"PAYDESK_TICK=1s",           // both replicas run the nudge jobs, all the time
+			"PAYDESK_DELIVERY_LEASE=5s", // a dead replica's replies go out 5 s later
 		}
 	}
 	g := &telegram{t: t, api: api, rnd: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 10))}

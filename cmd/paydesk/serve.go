@@ -14,6 +14,7 @@ import (
 	tg "github.com/go-telegram/bot"
 
 	"paydesk/bot"
+	"paydesk/bot/metrics"
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store"
@@ -49,13 +50,19 @@ type Main struct {
 	Log    *slog.Logger
 	// BotOptions are added to the bot's (paydesk bench lifts the limits).
 	BotOptions []bot.Option
+	// Metrics are the metrics served at /metrics; Run makes them if nil.
+	Metrics *metrics.Metrics
+	// Limits bound the HTTP clients of both listeners; zero: bot.DefaultServerLimits.
+	Limits bot.ServerLimits
 
 	db       *sqlite.DB  // the Ledger, and the State without Redis
 	state    store.State // db, or Redis (openState)
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
-	srv      *http.Server
+	srv      *http.Server // the webhook; nil while polling
 	addr     net.Addr
+	opsSrv   *http.Server // /healthz, /readyz, /metrics
+	opsAddr  net.Addr
 
 	stopPoll       context.CancelFunc
 	stopBackground context.CancelFunc
@@ -77,7 +84,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Log == nil {
 		m.Log = slog.Default()
 	}
-	m.errs = make(chan error, 2)
+	if m.Metrics == nil {
+		m.Metrics = metrics.New()
+	}
+	if m.Limits == (bot.ServerLimits{}) {
+		m.Limits = bot.DefaultServerLimits()
+	}
+	for _, w := range m.Config.Warnings {
+		m.Log.Warn(w)
+	}
+	m.errs = make(chan error, 4)
 	// A read connection per worker, and a few for the background loops,
 	// the webhook's readiness check and the senders.
 	db, err := sqlite.Open(ctx, m.Config.DB, sqlite.WithReaders(m.Config.Workers+4))
@@ -102,8 +118,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
-	b := bot.New(api, m.state, db, bundle, bot.WithLogger(m.Log), bot.WithLease(m.Config.Lease),
-		bot.WithSupport(m.Config.Support.ChatID, m.Config.Support.Lang),
+	b := bot.New(api, m.state, db, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
+		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
+		bot.WithLease(m.Config.Lease),
 		bot.WithFlows(append([]flows.Option{
 			flows.WithSecret([]byte(m.Config.Secret)),
 			flows.WithSessionTTL(m.Config.SessionTTL),
@@ -111,11 +128,15 @@ func (m *Main) Run(ctx context.Context) error {
 			flows.WithLocaleTesters(m.Config.LocaleTesters),
 		}, m.Config.Support.engineOptions()...)...),
 		bot.WithOptions(m.BotOptions...))
-	if m.Config.Support.ChatID == 0 {
-		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID is not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
+	if !m.Config.Support.configured() {
+		m.Log.Warn("PAYDESK_SUPPORT_CHAT_ID and PAYDESK_SUPPORT_GROUPS are not set: tickets are recorded and customers told support will answer, but no agent sees them (README: Support group set-up)")
 	}
 	warnCalendars(m.Log, time.Now())
 	m.bot = b
+	m.Metrics.QueueDepth(b.QueueDepth)
+	if tc, ok := m.state.(ticketCounter); ok {
+		m.Metrics.TicketsOpen(openTicketsByLanguage(tc))
+	}
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
 
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -130,6 +151,10 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Log.Info("bot profile updated", "calls", sets)
 	}
 
+	// Listening before setWebhook: Telegram's first post finds the server.
+	if err := m.listen(); err != nil {
+		return err
+	}
 	mode := "polling"
 	if m.Config.WebhookURL != "" {
 		mode = "webhook"
@@ -143,17 +168,17 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.startPolling(ctx)
 	}
-	if m.Config.WebhookListen != "" {
-		if err := m.listen(); err != nil {
-			return err
-		}
-	}
-	state := "sqlite"
-	if m.Config.RedisURL != "" {
-		state = storeredis.Redact(m.Config.RedisURL)
-	}
-	m.Log.Info("paydesk serving", "mode", mode, "listen", m.Addr(), "db", m.Config.DB, "state", state, "workers", m.Config.Workers)
+	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "state", stateName(m.Config), "workers", m.Config.Workers)
 	return nil
+}
+
+// resendEvery is how often to look for deliveries left behind: often
+// enough that one whose lease ran out waits at most half a lease more.
+func resendEvery(lease time.Duration) time.Duration {
+	if lease <= 0 {
+		return 10 * time.Second // the bot's default lease
+	}
+	return min(10*time.Second, max(lease/2, 100*time.Millisecond))
 }
 
 func (m *Main) startPolling(ctx context.Context) {
@@ -163,6 +188,7 @@ func (m *Main) startPolling(ctx context.Context) {
 		Offsets:  m.state,
 		Dispatch: m.dispatch,
 		Log:      m.Log,
+		Metrics:  m.Metrics,
 	}
 	pctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	m.stopPoll = stop
@@ -173,29 +199,56 @@ func (m *Main) startPolling(ctx context.Context) {
 	})
 }
 
-// listen serves the webhook (in webhook mode) and the health checks.
+// listen serves the health checks and metrics on the internal listener
+// and, in webhook mode, the webhook on its own. /metrics is never on the
+// webhook's listener: that one is what the public reverse proxy reaches.
 func (m *Main) listen() error {
-	wh := &bot.Webhook{Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.ready, Log: m.Log}
-	if m.Config.WebhookURL != "" {
-		wh.Path = m.Config.WebhookPath()
-	}
-	ln, err := net.Listen("tcp", m.Config.WebhookListen)
-	if err != nil {
-		return fmt.Errorf("PAYDESK_WEBHOOK_LISTEN: %w", err)
-	}
-	m.addr = ln.Addr()
-	m.srv = &http.Server{Handler: wh.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := m.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			m.errs <- fmt.Errorf("webhook server: %w", err)
+	if m.Config.HTTPListen != "" {
+		ops := &bot.Webhook{Ready: m.ready, Log: m.Log, Exporter: m.Metrics.Handler()}
+		srv, addr, err := m.serve("PAYDESK_HTTP_LISTEN", m.Config.HTTPListen, ops.Handler())
+		if err != nil {
+			return err
 		}
-	}()
+		m.opsSrv, m.opsAddr = srv, addr
+	}
+	if m.Config.WebhookURL != "" && m.Config.WebhookListen != "" {
+		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.ready,
+			Log: m.Log, Metrics: m.Metrics}
+		srv, addr, err := m.serve("PAYDESK_WEBHOOK_LISTEN", m.Config.WebhookListen, wh.Handler())
+		if err != nil {
+			return err
+		}
+		m.srv, m.addr = srv, addr
+	}
 	return nil
 }
 
+// serve listens on addr (named by the variable that set it) within Limits.
+func (m *Main) serve(variable, addr string, h http.Handler) (*http.Server, net.Addr, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", variable, err)
+	}
+	errc := make(chan error, 1)
+	srv := bot.Serve(ln, h, m.Limits, errc)
+	go func() {
+		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+			m.errs <- fmt.Errorf("%s server: %w", variable, err)
+		}
+	}()
+	return srv, ln.Addr(), nil
+}
+
+// Addr is the address the webhook listens on, nil if none.
+func (m *Main) Addr() net.Addr { return m.addr }
+
+// OpsAddr is the address of /healthz, /readyz and /metrics, nil if none.
+func (m *Main) OpsAddr() net.Addr { return m.opsAddr }
+
 // openState opens the State: in Redis when PAYDESK_REDIS_URL is set
 // (several replicas share it), else in the SQLite file beside the ledger.
-// A malformed or unreachable URL is a one-line error at start.
+// An unreachable Redis is a one-line error at start (a malformed URL is
+// refused by loadConfig).
 func openState(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (store.State, error) {
 	if cfg.RedisURL == "" {
 		return db, nil
@@ -208,10 +261,12 @@ func openState(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger)
 	return st, nil
 }
 
-// resendEvery is how often the replies left behind are looked for: often
-// enough that a reply comes at most about a lease and a bit late.
-func resendEvery(lease time.Duration) time.Duration {
-	return min(max(lease/6, time.Second), 10*time.Second)
+// stateName says where the State is, for the start-up line.
+func stateName(cfg Config) string {
+	if cfg.RedisURL == "" {
+		return "sqlite"
+	}
+	return storeredis.Redact(cfg.RedisURL)
 }
 
 // ready is /readyz: both stores answer.
@@ -225,8 +280,36 @@ func (m *Main) ready(ctx context.Context) error {
 	return nil
 }
 
-// Addr is the address the webhook and health checks listen on, nil if none.
-func (m *Main) Addr() net.Addr { return m.addr }
+// ticketCounter is a State that counts its open tickets per language,
+// for the tickets_open metric (store/sqlite does).
+type ticketCounter interface {
+	OpenTicketsByLanguage(ctx context.Context) (map[string]int, error)
+}
+
+// openTicketsByLanguage counts with tc and reports every language, 0
+// included, so a dashboard shows a zero rather than no line.
+func openTicketsByLanguage(tc ticketCounter) func(ctx context.Context) (map[string]int, error) {
+	return func(ctx context.Context) (map[string]int, error) {
+		n, err := tc.OpenTicketsByLanguage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, lang := range locales.Languages {
+			if _, ok := n[lang]; !ok {
+				n[lang] = 0
+			}
+		}
+		return n, nil
+	}
+}
+
+// addrString is addr for the logs, "" for none.
+func addrString(addr net.Addr) string {
+	if addr == nil {
+		return ""
+	}
+	return addr.String()
+}
 
 // Err reports an intake that stopped by itself (the listener failed).
 func (m *Main) Err() <-chan error { return m.errs }
@@ -239,6 +322,12 @@ func (m *Main) Close() error {
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		errs = append(errs, m.srv.Shutdown(ctx))
+		cancel()
+	}
+	if m.opsSrv != nil {
+		// Health checks and scrapes are short; the store is about to close.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, m.opsSrv.Shutdown(ctx))
 		cancel()
 	}
 	if m.stopPoll != nil {
@@ -266,12 +355,21 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-func runServe(ctx context.Context, _ []string, getenv func(string) string, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+func runServe(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("serve", func(w io.Writer) {
+		fmt.Fprint(w, "serve takes no flags or arguments: it is configured by the environment.\n\n")
+		printVariables(w)
+	})
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.Getenv)
 	if err != nil {
 		return err
 	}
-	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(stderr, nil))}
+	log := newLogger(e.Stderr, cfg.LogFormat, cfg.LogLevel, secretValues(e.Getenv))
+	e.warnUnknownVars(func(msg string) { log.Warn(msg) })
+	m := &Main{Config: cfg, Log: log}
 	if err := m.Run(ctx); err != nil {
 		return errors.Join(err, m.Close())
 	}

@@ -27,6 +27,7 @@ func startServe(t *testing.T, api *telegramtest.Server, dbPath string) *Main {
 			Demo:       true,
 			Secret:     testSecret,
 			SessionTTL: 24 * time.Hour,
+			HTTPListen: "127.0.0.1:0",
 		},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
@@ -112,7 +113,8 @@ func TestServeRefusesToStartWithoutTokenOrSecret(t *testing.T) {
 		"no secret":    {"PAYDESK_TELEGRAM_TOKEN": "1:x"},
 		"short secret": {"PAYDESK_TELEGRAM_TOKEN": "1:x", "PAYDESK_SECRET": "short"},
 	} {
-		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, nil, io.Discard, io.Discard)
+		e, _, _ := testEnv(env)
+		err := run(context.Background(), []string{"serve"}, e)
 		if err == nil || !strings.Contains(err.Error(), "PAYDESK_") || !strings.Contains(err.Error(), "demo") || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %v, want a one-line error naming the variable and the demo", name, err)
 		}

@@ -22,18 +22,34 @@ func TestSupportConfig(t *testing.T) {
 		}
 		return func(k string) string { return m[k] }
 	}
-	c, err := loadSupportConfig(env())
+	support := func(getenv func(string) string) (SupportConfig, error) {
+		c, err := loadConfig(getenv)
+		return c.Support, err
+	}
+	c, err := support(env())
 	if err != nil || c.ChatID != 0 || c.Lang != "en" || c.Hours.Loc.String() != "UTC" || c.Hours.Wait != 15*time.Minute ||
 		!c.Hours.Days[time.Monday] || c.Hours.Days[time.Sunday] || c.Hours.Open != 9*time.Hour {
 		t.Fatalf("defaults: %+v %v", c, err)
 	}
-	c, err = loadSupportConfig(env("PAYDESK_SUPPORT_CHAT_ID", "-1001234567890", "PAYDESK_SUPPORT_LANGUAGE", "ru",
+	c, err = support(env("PAYDESK_SUPPORT_CHAT_ID", "-1001234567890", "PAYDESK_SUPPORT_LANGUAGE", "ru",
 		"PAYDESK_SUPPORT_TZ", "Asia/Almaty", "PAYDESK_SUPPORT_HOURS", "Mon-Sat 10:00-20:00", "PAYDESK_SUPPORT_WAIT", "1h"))
 	if err != nil || c.ChatID != -1001234567890 || c.Lang != "ru" || c.Hours.Loc.String() != "Asia/Almaty" ||
 		!c.Hours.Days[time.Saturday] || c.Hours.Close != 20*time.Hour || c.Hours.Wait != time.Hour {
 		t.Fatalf("set: %+v %v", c, err)
 	}
+	c, err = support(env("PAYDESK_SUPPORT_GROUPS", "ru=-100111, cs=-100222,en=-100333,*=-100111", "PAYDESK_SUPPORT_CHAT_ID", "-100999"))
+	if g := c.SupportGroups(); err != nil || len(g) != 4 || g["ru"] != -100111 || g["cs"] != -100222 || g["en"] != -100333 || g["*"] != -100111 {
+		t.Fatalf("groups: %v %v", g, err)
+	}
+	c, _ = support(env("PAYDESK_SUPPORT_GROUPS", "cs=-100222", "PAYDESK_SUPPORT_CHAT_ID", "-100999"))
+	if g := c.SupportGroups(); g["cs"] != -100222 || g["*"] != -100999 {
+		t.Fatalf("a group for cs and the chat id for the rest: %v", g)
+	}
 	for _, bad := range [][]string{
+		{"PAYDESK_SUPPORT_GROUPS", "ru:-100111"},
+		{"PAYDESK_SUPPORT_GROUPS", "de=-100111"},
+		{"PAYDESK_SUPPORT_GROUPS", "ru=100111"},
+		{"PAYDESK_SUPPORT_GROUPS", "ru=-1,ru=-2"},
 		{"PAYDESK_SUPPORT_CHAT_ID", "1234"},
 		{"PAYDESK_SUPPORT_CHAT_ID", "@support"},
 		{"PAYDESK_SUPPORT_LANGUAGE", "de"},
@@ -41,7 +57,7 @@ func TestSupportConfig(t *testing.T) {
 		{"PAYDESK_SUPPORT_HOURS", "weekdays"},
 		{"PAYDESK_SUPPORT_WAIT", "soon"},
 	} {
-		if _, err := loadSupportConfig(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
+		if _, err := support(env(bad...)); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%s=%s: %v, want an error naming the variable", bad[0], bad[1], err)
 		}
 	}
@@ -60,7 +76,7 @@ func TestServeWarnsWithoutSupportGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "PAYDESK_SUPPORT_CHAT_ID is not set") {
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "PAYDESK_SUPPORT_GROUPS are not set") {
 		t.Fatalf("no warning at start:\n%s", logs.String())
 	}
 }
@@ -71,7 +87,8 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 	const group, chat, agent = int64(-1009876543210), int64(7101), int64(9101)
 	api := telegramtest.New(t)
 	cfg, err := loadConfig(func(k string) string {
-		return map[string]string{"PAYDESK_SUPPORT_CHAT_ID": "-1009876543210", "PAYDESK_SUPPORT_HOURS": "Mon-Sun 00:00-24:00"}[k]
+		return map[string]string{"PAYDESK_SUPPORT_CHAT_ID": "-1009876543210", "PAYDESK_SUPPORT_HOURS": "Mon-Sun 00:00-24:00",
+			"PAYDESK_HTTP_LISTEN": "127.0.0.1:0"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +109,9 @@ func TestServeRelaysThroughSupportGroup(t *testing.T) {
 	if topic.Params["name"] != "#1 · EN · General question" {
 		t.Fatalf("topic %v", topic.Params)
 	}
+	// The topic is recorded once Telegram made it: the card posted into it
+	// says so (an agent writes there only after it appears anyway).
+	api.WaitCalls(t, 1, func(c telegramtest.Call) bool { return c.Method == "sendMessage" && c.ChatID() == group }, 10*time.Second)
 	answer := models.Update{Message: &models.Message{ID: 77, Date: 1767225600,
 		From:            &models.User{ID: agent, FirstName: "Anna", Username: "anna"},
 		Chat:            models.Chat{ID: group, Type: models.ChatTypeSupergroup, Title: "Support", IsForum: true},

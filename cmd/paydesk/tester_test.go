@@ -70,7 +70,7 @@ func TestLocaleTesterEndToEnd(t *testing.T) {
 
 	var out bytes.Buffer
 	env := func(k string) string { return map[string]string{"PAYDESK_DB": dbPath}[k] }
-	if err := run(context.Background(), []string{"locales", "feedback"}, env, nil, &out, &out); err != nil {
+	if err := runWith(context.Background(), []string{"locales", "feedback"}, env, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), ",cs,help.text common.menu_button,8101,") || !strings.Contains(out.String(), "Co umím") {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -15,38 +13,44 @@ import (
 
 // runLinkToken prints a deep-link payload that links a chat to a customer,
 // as the payments app would issue it.
-func runLinkToken(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("link-token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runLinkToken(_ context.Context, e *Env, args []string) error {
+	fs := e.flags("link-token", nil)
 	ttl := fs.Duration("ttl", time.Hour, "how long the token stays valid")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: paydesk link-token [--ttl 1h] <customer-id>")
-		return errUsage
+	rest, err := e.parse(fs, args, 1, 1)
+	if err != nil {
+		return err
 	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	e.warnUnknownVars(func(msg string) { fmt.Fprintln(e.Stderr, "paydesk: warning:", msg) })
+	id, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil || id <= 0 {
-		return fmt.Errorf("customer id %q: want a positive number", fs.Arg(0))
+		return fmt.Errorf("customer id %q: want a positive number", rest[0])
 	}
-	secret := getenv("PAYDESK_SECRET")
+	secret := e.Getenv("PAYDESK_SECRET")
 	if err := checkSecret(secret); err != nil {
 		return err
 	}
 	token := flows.IssueLinkToken([]byte(secret), store.CustomerID(id), time.Now().Add(*ttl))
-	fmt.Fprintf(stdout, "/start %s%s\n", flows.LinkPrefix, token)
+	fmt.Fprintf(e.Stdout, "/start %s%s\n", flows.LinkPrefix, token)
 	return nil
 }
 
 // runLocales runs the locale tools: check lints the locale files (every
 // message in every language with its plural forms, and Lint's checks of
 // copy); feedback exports the testers' suggestions.
-func runLocales(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func runLocales(ctx context.Context, e *Env, args []string) error {
 	if len(args) >= 1 && args[0] == "feedback" {
-		return runFeedback(ctx, args[1:], getenv, stdout, stderr)
+		return runFeedback(ctx, e, args[1:])
 	}
-	if len(args) != 1 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: paydesk locales check | paydesk locales feedback [--format csv|toml] [--db FILE]")
+	rest, err := e.parse(e.flags("locales", nil), args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if rest[0] != "check" {
+		fmt.Fprintf(e.Stderr, "paydesk locales: unknown subcommand %q\n", rest[0])
+		shortUsage(e.Stderr, "locales")
 		return errUsage
 	}
+	stdout := e.Stdout
 	b, err := locales.New()
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,14 +14,18 @@ import (
 
 // runTranscript plays every scripted scenario in every language and writes
 // the transcripts for locale testers: transcript.<lang>.md and index.html.
-func runTranscript(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("transcript", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func runTranscript(ctx context.Context, e *Env, args []string) error {
+	fs := e.flags("transcript", nil)
 	out := fs.String("out", "", "directory to write transcript.<lang>.md and index.html into")
-	if err := fs.Parse(args); err != nil || *out == "" || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: paydesk transcript --out DIR")
+	if _, err := e.parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(e.Stderr, "paydesk transcript: --out DIR is required")
+		shortUsage(e.Stderr, "transcript")
 		return errUsage
 	}
+	stdout := e.Stdout
 	files, err := writeTranscripts(ctx, *out)
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ func TestServeInWebhookMode(t *testing.T) {
 			"PAYDESK_SECRET":                  testSecret,
 			"PAYDESK_WEBHOOK_URL":             "https://bot.example.com/telegram/hook",
 			"PAYDESK_WEBHOOK_LISTEN":          "127.0.0.1:0",
+			"PAYDESK_HTTP_LISTEN":             "127.0.0.1:0",
 			"PAYDESK_WEBHOOK_SECRET":          testWebhookSecret,
 			"PAYDESK_WEBHOOK_MAX_CONNECTIONS": "20",
 		}[k]
@@ -80,6 +81,25 @@ func TestServeInWebhookMode(t *testing.T) {
 	api.WaitCalls(t, 1, func(c telegramtest.Call) bool { return c.Method == "sendMessage" && c.ChatID() == 7201 }, 30*time.Second)
 	if code := post("/elsewhere", testWebhookSecret, u); code != http.StatusNotFound {
 		t.Errorf("another path: %d", code)
+	}
+	// The webhook's listener is the public one: no metrics there.
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the webhook's listener: %d, want 404", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/telegram/hook", bytes.NewReader([]byte(`{"update_id":`)))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", testWebhookSecret)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a body that is not an update: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	if n := scrape(t, m.OpsAddr().String())[`paydesk_updates_total{kind="other",outcome="undecodable"}`]; n != 1 {
+		t.Errorf("undecodable webhook bodies counted: %v, want 1", n)
 	}
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(base + path)

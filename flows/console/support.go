@@ -80,6 +80,9 @@ func (c *Console) printRelays(relays []flows.Relay) error {
 		case flows.RelayTopicRenamed:
 			fmt.Fprintf(c.out, "--- to support: topic renamed “%s” ---\n\n", flows.TopicTitle(loc, r.TopicName))
 			continue
+		case flows.RelayEditToCustomer:
+			fmt.Fprintf(c.out, "--- to the customer: support's answer edited ---\n%s\n\n", c.agentText)
+			continue
 		}
 		if err := c.printScreen(loc, flows.Screen{Body: r.Note}, false, 0); err != nil {
 			return err

@@ -3,8 +3,13 @@ package redis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"paydesk/store"
 )
@@ -85,4 +90,39 @@ func (s *Store) Exchanges(ctx context.Context, chatID int64, limit int) ([]store
 		list[i] = store.Exchange{At: fromNanos(v.At), Bot: v.Bot, Kind: v.Kind, Text: v.Text}
 	}
 	return list, nil
+}
+
+// relayedCopyKept is how long a copy's mapping is kept: Telegram lets a
+// bot edit its messages for 48 hours.
+const relayedCopyKept = 48 * time.Hour
+
+// copyKey is where the copy of message fromMsg of chat fromChat is noted,
+// a single key that expires when the copy can no longer be edited.
+func (s *Store) copyKey(fromChat int64, fromMsg int) string {
+	return s.prefix + ":copy:{" + strconv.FormatInt(fromChat, 10) + "}:" + strconv.Itoa(fromMsg)
+}
+
+// SetRelayedCopy records the copy of a message (as "toChat:toMsg"), kept
+// for as long as Telegram lets it be edited (Redis's own clock).
+func (s *Store) SetRelayedCopy(ctx context.Context, fromChat int64, fromMsg int, toChat int64, toMsg int, _ time.Time) error {
+	v := strconv.FormatInt(toChat, 10) + ":" + strconv.Itoa(toMsg)
+	return wrap(s.rdb.Set(ctx, s.copyKey(fromChat, fromMsg), v, relayedCopyKept).Err(), "note copy of message %d of chat %d", fromMsg, fromChat)
+}
+
+// RelayedCopy finds the copy of a message; ErrNotFound if none.
+func (s *Store) RelayedCopy(ctx context.Context, fromChat int64, fromMsg int) (int64, int, error) {
+	v, err := s.rdb.Get(ctx, s.copyKey(fromChat, fromMsg)).Result()
+	if errors.Is(err, goredis.Nil) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("copy of message %d of chat %d: %w", fromMsg, fromChat, err)
+	}
+	chat, msg, _ := strings.Cut(v, ":")
+	toChat, err1 := strconv.ParseInt(chat, 10, 64)
+	toMsg, err2 := strconv.Atoi(msg)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, 0, fmt.Errorf("copy of message %d of chat %d: %q: %w", fromMsg, fromChat, v, err)
+	}
+	return toChat, toMsg, nil
 }

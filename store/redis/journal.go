@@ -204,6 +204,8 @@ type deliveryValue struct {
 	MessageID int    `json:"i,omitempty"`
 	Text      string `json:"t"`
 	Markup    string `json:"r,omitempty"`
+	FromChat  int64  `json:"f,omitempty"`
+	TicketID  int64  `json:"k,omitempty"`
 }
 
 // Session returns the chat's session, or a fresh one.
@@ -377,7 +379,7 @@ func (s *Store) commit(ctx context.Context, c *store.UpdateCommit) (bool, error)
 	}
 	args = append(args, len(c.Deliveries))
 	for _, d := range c.Deliveries {
-		b, err := json.Marshal(deliveryValue{d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup})
+		b, err := json.Marshal(deliveryValue{d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup, d.FromChatID, d.TicketID})
 		if err != nil {
 			return false, fmt.Errorf("encode delivery to chat %d: %w", d.ChatID, err)
 		}
@@ -439,7 +441,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, until time.Time, limit
 			return nil, fmt.Errorf("claim deliveries: delivery %d: %w", id, err)
 		}
 		list = append(list, store.Delivery{ID: id, ChatID: v.ChatID, Proactive: v.Proactive, Method: v.Method,
-			MessageID: v.MessageID, Text: v.Text, Markup: v.Markup})
+			MessageID: v.MessageID, Text: v.Text, Markup: v.Markup, FromChatID: v.FromChat, TicketID: v.TicketID})
 	}
 	return list, nil
 }

@@ -115,21 +115,40 @@ func Open(ctx context.Context, rawURL string, opt Options) (*Store, error) {
 // NewClient makes the go-redis client for rawURL (see Open) without
 // connecting.
 func NewClient(rawURL string) (goredis.UniversalClient, error) {
+	o, co, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if co != nil {
+		return goredis.NewClusterClient(co), nil
+	}
+	return goredis.NewClient(o), nil
+}
+
+// CheckURL reports what is wrong with rawURL (see Open), without
+// connecting; nil if nothing.
+func CheckURL(rawURL string) error {
+	_, _, err := parseURL(rawURL)
+	return err
+}
+
+// parseURL is the options of one server, or of a cluster.
+func parseURL(rawURL string) (*goredis.Options, *goredis.ClusterOptions, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis URL %s: %w", Redact(rawURL), errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("redis URL %s: %w", Redact(rawURL), errors.Unwrap(err))
 	}
 	switch u.Scheme {
 	case "redis", "rediss":
 		o, err := goredis.ParseURL(rawURL)
 		if err != nil {
-			return nil, fmt.Errorf("redis URL %s: %w", Redact(rawURL), err)
+			return nil, nil, fmt.Errorf("redis URL %s: %w", Redact(rawURL), err)
 		}
-		return goredis.NewClient(o), nil
+		return o, nil, nil
 	case "redis+cluster", "rediss+cluster":
 		hosts := strings.Split(u.Host, ",")
 		if u.Host == "" || hosts[0] == "" {
-			return nil, fmt.Errorf("redis URL %s: no cluster node addresses", Redact(rawURL))
+			return nil, nil, fmt.Errorf("redis URL %s: no cluster node addresses", Redact(rawURL))
 		}
 		// ParseClusterURL takes the first node as the host and the others
 		// as addr= parameters.
@@ -142,11 +161,11 @@ func NewClient(rawURL string) (goredis.UniversalClient, error) {
 		c.Host, c.RawQuery = hosts[0], q.Encode()
 		o, err := goredis.ParseClusterURL(c.String())
 		if err != nil {
-			return nil, fmt.Errorf("redis URL %s: %w", Redact(rawURL), err)
+			return nil, nil, fmt.Errorf("redis URL %s: %w", Redact(rawURL), err)
 		}
-		return goredis.NewClusterClient(o), nil
+		return nil, o, nil
 	default:
-		return nil, fmt.Errorf("redis URL %s: scheme must be redis, rediss, redis+cluster or rediss+cluster", Redact(rawURL))
+		return nil, nil, fmt.Errorf("redis URL %s: scheme must be redis, rediss, redis+cluster or rediss+cluster", Redact(rawURL))
 	}
 }
 

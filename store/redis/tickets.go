@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -63,6 +64,9 @@ type ticketValue struct {
 	AssigneeID   string `json:"ai"`
 	AssigneeName string `json:"an"`
 	OpenField    string `json:"of"` // "owner|subject", the open index field
+	TopicChat    string `json:"tc"` // the support group of the topic
+	LastCustomer string `json:"lc"` // ns
+	LastAgent    string `json:"lg"` // ns
 }
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
@@ -71,7 +75,8 @@ func encodeTicket(t store.Ticket) string {
 	v := ticketValue{ID: i64(t.ID), Customer: i64(int64(t.CustomerID)), Chat: i64(t.ChatID), Subject: t.Subject,
 		Reason: t.Reason, Status: string(store.TicketOpen), Topic: i64(t.TopicID), Language: t.Language,
 		Created: i64(nanos(t.CreatedAt)), Closed: "0", Rating: "0", AssigneeID: "0",
-		OpenField: ownerOf(t.CustomerID, t.ChatID) + "|" + t.Subject}
+		OpenField: ownerOf(t.CustomerID, t.ChatID) + "|" + t.Subject, TopicChat: i64(t.TopicChat),
+		LastCustomer: i64(nanos(t.LastCustomerAt)), LastAgent: i64(nanos(t.LastAgentAt))}
 	b, _ := json.Marshal(v) // strings only: cannot fail
 	return string(b)
 }
@@ -89,6 +94,9 @@ func decodeTicket(raw string) (storedTicket, error) {
 	}
 	var errs []error
 	num := func(s string) int64 {
+		if s == "" {
+			return 0 // a field this ticket was stored without
+		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			errs = append(errs, err)
@@ -99,7 +107,8 @@ func decodeTicket(raw string) (storedTicket, error) {
 		Ticket: store.Ticket{ID: num(v.ID), CustomerID: store.CustomerID(num(v.Customer)), ChatID: num(v.Chat),
 			Subject: v.Subject, Reason: v.Reason, Status: store.TicketStatus(v.Status), TopicID: num(v.Topic),
 			Language: v.Language, CreatedAt: fromNanos(num(v.Created)), ClosedAt: fromNanos(num(v.Closed)),
-			Rating: int(num(v.Rating))},
+			Rating: int(num(v.Rating)), TopicChat: num(v.TopicChat),
+			LastCustomerAt: fromNanos(num(v.LastCustomer)), LastAgentAt: fromNanos(num(v.LastAgent))},
 		by:       store.TicketCloser(v.ClosedBy),
 		assignee: store.Assignee{UserID: num(v.AssigneeID), Name: v.AssigneeName},
 	}
@@ -129,7 +138,8 @@ return {1, v}
 // changeTicketScript changes one ticket. KEYS: records, open, topic.
 // ARGV: id, the operation, its arguments. Returns 1, 0 for "not found"
 // (missing, or not in the state the operation needs), -1 for "duplicate",
-// or for "topic" the ticket's topic.
+// or for "topic" the ticket's {group, topic}. The topic map's field is
+// "group:topic": topic ids are per group.
 var changeTicketScript = goredis.NewScript(`
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
@@ -150,12 +160,17 @@ elseif op == 'rate' then
 elseif op == 'assign' then
   t.ai, t.an = ARGV[3], ARGV[4]
 elseif op == 'topic' then
-  if t.tp ~= '0' then return tonumber(t.tp) end
-  t.tp = ARGV[3]
-  redis.call('HSET', KEYS[3], ARGV[3], t.id)
+  if t.tp ~= '0' then return {t.tc or '0', t.tp} end
+  t.tc, t.tp = ARGV[3], ARGV[4]
+  redis.call('HSET', KEYS[3], ARGV[3] .. ':' .. ARGV[4], t.id)
+elseif op == 'activity' then
+  local f = ARGV[4]
+  local old = t[f] or '0'
+  -- nanoseconds exceed a Lua number's precision: compare the digits
+  if #ARGV[3] > #old or (#ARGV[3] == #old and ARGV[3] > old) then t[f] = ARGV[3] end
 end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(t))
-if op == 'topic' then return tonumber(ARGV[3]) end
+if op == 'topic' then return {ARGV[3], ARGV[4]} end
 return 1
 `)
 
@@ -276,30 +291,100 @@ func (s *Store) CloseTicket(ctx context.Context, id int64, at time.Time) error {
 	return changed(n, err, "close ticket %d", id)
 }
 
-// SetTicketTopic records a ticket's forum topic unless it has one, and
-// returns the topic the ticket ends up with.
-func (s *Store) SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error) {
-	n, err := s.changeTicket(ctx, id, "topic", topicID)
-	if err := changed(n, err, "set topic %d of ticket %d", topicID, id); err != nil {
-		return 0, err
+// SetTicketTopic records a ticket's forum topic (topicID in group chatID)
+// unless it has one, and returns the topic the ticket ends up with.
+func (s *Store) SetTicketTopic(ctx context.Context, id, chatID, topicID int64) (int64, int64, error) {
+	res, err := changeTicketScript.Run(ctx, s.rdb, []string{s.tk.records, s.tk.open, s.tk.topic}, id, "topic", chatID, topicID).Result()
+	if err != nil {
+		return 0, 0, fmt.Errorf("set topic %d/%d of ticket %d: %w", chatID, topicID, id, err)
 	}
-	return n, nil
+	pair, ok := res.([]any)
+	if !ok || len(pair) != 2 {
+		return 0, 0, fmt.Errorf("set topic %d/%d of ticket %d: %w", chatID, topicID, id, store.ErrNotFound)
+	}
+	gotChat, err1 := strconv.ParseInt(fmt.Sprint(pair[0]), 10, 64)
+	got, err2 := strconv.ParseInt(fmt.Sprint(pair[1]), 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, 0, fmt.Errorf("set topic %d/%d of ticket %d: %w", chatID, topicID, id, err)
+	}
+	return gotChat, got, nil
 }
 
-// TicketByTopic finds the ticket of a forum topic.
-func (s *Store) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, error) {
+// TicketByTopic finds the ticket of a forum topic of a support group.
+func (s *Store) TicketByTopic(ctx context.Context, chatID, topicID int64) (store.Ticket, error) {
 	if topicID == 0 {
 		return store.Ticket{}, fmt.Errorf("ticket of topic 0: %w", store.ErrNotFound)
 	}
-	id, err := s.rdb.HGet(ctx, s.tk.topic, i64(topicID)).Int64()
+	id, err := s.rdb.HGet(ctx, s.tk.topic, i64(chatID)+":"+i64(topicID)).Int64()
 	if errors.Is(err, goredis.Nil) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return store.Ticket{}, fmt.Errorf("ticket of topic %d: %w", topicID, err)
+		return store.Ticket{}, fmt.Errorf("ticket of topic %d/%d: %w", chatID, topicID, err)
 	}
 	t, err := s.ticket(ctx, id)
-	return t.Ticket, wrap(err, "ticket of topic %d", topicID)
+	return t.Ticket, wrap(err, "ticket of topic %d/%d", chatID, topicID)
+}
+
+// OpenTickets lists the open tickets, oldest first, at most limit.
+func (s *Store) OpenTickets(ctx context.Context, limit int) ([]store.Ticket, error) {
+	ids, err := s.rdb.HVals(ctx, s.tk.open).Result()
+	if err != nil || len(ids) == 0 {
+		return nil, wrap(err, "open tickets")
+	}
+	vals, err := s.rdb.HMGet(ctx, s.tk.records, ids...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("open tickets: %w", err)
+	}
+	var list []store.Ticket
+	for _, v := range vals {
+		raw, ok := v.(string)
+		if !ok {
+			continue
+		}
+		t, err := decodeTicket(raw)
+		if err != nil {
+			return nil, fmt.Errorf("open tickets: %w", err)
+		}
+		if t.Status == store.TicketOpen {
+			list = append(list, t.Ticket)
+		}
+	}
+	slices.SortFunc(list, func(a, b store.Ticket) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return cmpInt(a.ID, b.ID)
+	})
+	if limit >= 0 && len(list) > limit {
+		list = list[:limit]
+	}
+	return list, nil
+}
+
+// OpenTicketsByLanguage counts the open tickets per language (the
+// tickets_open metric).
+func (s *Store) OpenTicketsByLanguage(ctx context.Context) (map[string]int, error) {
+	list, err := s.OpenTickets(ctx, -1)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, t := range list {
+		out[t.Language]++
+	}
+	return out, nil
+}
+
+// TicketActivity records when the customer or an agent last wrote,
+// keeping the later time.
+func (s *Store) TicketActivity(ctx context.Context, id int64, at time.Time, byCustomer bool) error {
+	field := "lg"
+	if byCustomer {
+		field = "lc"
+	}
+	n, err := s.changeTicket(ctx, id, "activity", nanos(at), field)
+	return changed(n, err, "activity of ticket %d", id)
 }
 
 // CloseTicketBy closes an open ticket, recording who closed it.

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -82,7 +83,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	if err := migrate(ctx, sqldb, migrationFiles); err != nil {
+	if err := migrateWhenFree(ctx, sqldb); err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite %s: %w", path, err), sqldb.Close())
 	}
 	sqldb.SetMaxOpenConns(o.readers)
@@ -180,4 +181,24 @@ func rollback(tx *sql.Tx) error {
 		return fmt.Errorf("rollback: %w", err)
 	}
 	return nil
+}
+
+// migrateWhenFree migrates, trying again while another handle holds the
+// file: handles opening one new file at once (replicas starting together)
+// race to turn it into WAL mode, and SQLite answers that race SQLITE_BUSY
+// at once rather than after the busy timeout. Each migration is its own
+// check-then-write transaction, so trying again is safe.
+func migrateWhenFree(ctx context.Context, sqldb *sql.DB) error {
+	const tries, pause = 50, 20 * time.Millisecond
+	for i := 1; ; i++ {
+		err := migrate(ctx, sqldb, migrationFiles)
+		if err == nil || i == tries || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(pause):
+		}
+	}
 }

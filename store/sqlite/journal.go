@@ -69,8 +69,8 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 					continue // owed and stored before
 				}
 			}
-			id, err := insert(ctx, tx, `INSERT INTO deliveries (chat_id, proactive, method, message_id, text, markup, lease_until)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup, c.LeaseUntil.UnixNano())
+			id, err := insert(ctx, tx, `INSERT INTO deliveries (chat_id, proactive, method, message_id, text, markup, from_chat_id, ticket_id, lease_until)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup, d.FromChatID, d.TicketID, c.LeaseUntil.UnixNano())
 			if err != nil {
 				return fmt.Errorf("store delivery to chat %d: %w", d.ChatID, err)
 			}
@@ -108,7 +108,7 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 
 func scanDelivery(row scanner) (store.Delivery, error) {
 	var d store.Delivery
-	err := row.Scan(&d.ID, &d.ChatID, &d.Proactive, &d.Method, &d.MessageID, &d.Text, &d.Markup)
+	err := row.Scan(&d.ID, &d.ChatID, &d.Proactive, &d.Method, &d.MessageID, &d.Text, &d.Markup, &d.FromChatID, &d.TicketID)
 	return d, err
 }
 
@@ -117,7 +117,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, now, until time.Time, limit i
 	var list []store.Delivery
 	err := db.write(ctx, func(tx querier) error {
 		var err error
-		list, err = queryAll(ctx, tx, scanDelivery, `SELECT id, chat_id, proactive, method, message_id, text, markup
+		list, err = queryAll(ctx, tx, scanDelivery, `SELECT id, chat_id, proactive, method, message_id, text, markup, from_chat_id, ticket_id
 			FROM deliveries WHERE lease_until <= ? ORDER BY id LIMIT ?`, now.UnixNano(), limit)
 		if err != nil {
 			return err

@@ -12,31 +12,31 @@ import (
 
 // SetTicketTopic records a ticket's forum topic unless it has one already,
 // and returns the topic the ticket ends up with.
-func (db *DB) SetTicketTopic(ctx context.Context, id, topicID int64) (int64, error) {
-	var got int64
+func (db *DB) SetTicketTopic(ctx context.Context, id, chatID, topicID int64) (int64, int64, error) {
+	var gotChat, got int64
 	err := db.write(ctx, func(tx querier) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET topic_id = ? WHERE id = ? AND topic_id = 0`, topicID, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET topic_id = ?, topic_chat = ? WHERE id = ? AND topic_id = 0`, topicID, chatID, id); err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `SELECT topic_id FROM tickets WHERE id = ?`, id).Scan(&got)
+		return tx.QueryRowContext(ctx, `SELECT topic_chat, topic_id FROM tickets WHERE id = ?`, id).Scan(&gotChat, &got)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return 0, fmt.Errorf("set topic %d of ticket %d: %w", topicID, id, err)
+		return 0, 0, fmt.Errorf("set topic %d/%d of ticket %d: %w", chatID, topicID, id, err)
 	}
-	return got, nil
+	return gotChat, got, nil
 }
 
-// TicketByTopic finds the ticket of a forum topic.
-func (db *DB) TicketByTopic(ctx context.Context, topicID int64) (store.Ticket, error) {
+// TicketByTopic finds the ticket of a forum topic of a support group.
+func (db *DB) TicketByTopic(ctx context.Context, chatID, topicID int64) (store.Ticket, error) {
 	if topicID == 0 {
 		return store.Ticket{}, fmt.Errorf("ticket of topic 0: %w", store.ErrNotFound)
 	}
-	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE topic_id = ?`, topicID)
+	t, err := queryOne(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE topic_chat = ? AND topic_id = ?`, chatID, topicID)
 	if err != nil {
-		return t, fmt.Errorf("ticket of topic %d: %w", topicID, err)
+		return t, fmt.Errorf("ticket of topic %d/%d: %w", chatID, topicID, err)
 	}
 	return t, nil
 }
@@ -105,6 +105,64 @@ func (db *DB) RateTicket(ctx context.Context, id int64, rating int) error {
 	}
 	res, err := db.exec(ctx, `UPDATE tickets SET rating = ? WHERE id = ? AND status = 'closed'`, rating, id)
 	return affectedOne(res, err, "rate ticket %d", id)
+}
+
+// OpenTickets lists the open tickets, oldest first.
+func (db *DB) OpenTickets(ctx context.Context, limit int) ([]store.Ticket, error) {
+	list, err := queryAll(ctx, db.rd, scanTicket, `SELECT `+ticketColumns+` FROM tickets
+		WHERE status = 'open' ORDER BY created_at, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("open tickets: %w", err)
+	}
+	return list, nil
+}
+
+// TicketActivity records when the customer or an agent last wrote.
+func (db *DB) TicketActivity(ctx context.Context, id int64, at time.Time, byCustomer bool) error {
+	column := "last_agent_at"
+	if byCustomer {
+		column = "last_customer_at"
+	}
+	res, err := db.exec(ctx, `UPDATE tickets SET `+column+` = max(coalesce(`+column+`, 0), ?) WHERE id = ?`, at.UnixNano(), id)
+	return affectedOne(res, err, "activity of ticket %d", id)
+}
+
+// relayedCopyKept is how long a copy's mapping is kept: Telegram lets a
+// bot edit its messages for 48 hours.
+const relayedCopyKept = 48 * time.Hour
+
+// SetRelayedCopy records the copy of a message and drops mappings too old
+// to edit.
+func (db *DB) SetRelayedCopy(ctx context.Context, fromChat int64, fromMsg int, toChat int64, toMsg int, at time.Time) error {
+	err := db.write(ctx, func(tx querier) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO relayed_copies (from_chat, from_msg, to_chat, to_msg, at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (from_chat, from_msg) DO UPDATE SET to_chat = excluded.to_chat, to_msg = excluded.to_msg, at = excluded.at`,
+			fromChat, fromMsg, toChat, toMsg, at.UnixNano()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM relayed_copies WHERE at < ?`, at.Add(-relayedCopyKept).UnixNano())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record copy of message %d/%d: %w", fromChat, fromMsg, err)
+	}
+	return nil
+}
+
+// RelayedCopy finds the copy of a message.
+func (db *DB) RelayedCopy(ctx context.Context, fromChat int64, fromMsg int) (int64, int, error) {
+	type copyOf struct {
+		chat int64
+		msg  int
+	}
+	c, err := queryOne(ctx, db.rd, func(s scanner) (copyOf, error) {
+		var c copyOf
+		return c, s.Scan(&c.chat, &c.msg)
+	}, `SELECT to_chat, to_msg FROM relayed_copies WHERE from_chat = ? AND from_msg = ?`, fromChat, fromMsg)
+	if err != nil {
+		return 0, 0, fmt.Errorf("copy of message %d/%d: %w", fromChat, fromMsg, err)
+	}
+	return c.chat, c.msg, nil
 }
 
 // AssignTicket records who has the ticket.

@@ -10,15 +10,16 @@ import (
 	"paydesk/store"
 )
 
-const ticketColumns = `id, coalesce(customer_id, 0), chat_id, subject, reason, status, topic_id, language, created_at, closed_at, rating`
+const ticketColumns = `id, coalesce(customer_id, 0), chat_id, subject, reason, status, topic_id, topic_chat, language, created_at, closed_at, rating, last_customer_at, last_agent_at`
 
 func scanTicket(row scanner) (store.Ticket, error) {
 	var (
-		t               store.Ticket
-		created, closed sql.NullInt64
+		t                                store.Ticket
+		created, closed, byCust, byAgent sql.NullInt64
 	)
-	err := row.Scan(&t.ID, &t.CustomerID, &t.ChatID, &t.Subject, &t.Reason, &t.Status, &t.TopicID, &t.Language, &created, &closed, &t.Rating)
+	err := row.Scan(&t.ID, &t.CustomerID, &t.ChatID, &t.Subject, &t.Reason, &t.Status, &t.TopicID, &t.TopicChat, &t.Language, &created, &closed, &t.Rating, &byCust, &byAgent)
 	t.CreatedAt, t.ClosedAt = fromNanos(created), fromNanos(closed)
+	t.LastCustomerAt, t.LastAgentAt = fromNanos(byCust), fromNanos(byAgent)
 	return t, err
 }
 
@@ -41,9 +42,9 @@ func (db *DB) OpenTicket(ctx context.Context, t store.Ticket) (store.Ticket, boo
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		id, err := insert(ctx, tx, `INSERT INTO tickets (customer_id, chat_id, subject, reason, status, topic_id, language, created_at)
-			VALUES (?, ?, ?, ?, 'open', ?, ?, ?)`,
-			nullID(int64(t.CustomerID)), t.ChatID, t.Subject, t.Reason, t.TopicID, t.Language, nanos(t.CreatedAt))
+		id, err := insert(ctx, tx, `INSERT INTO tickets (customer_id, chat_id, subject, reason, status, topic_id, topic_chat, language, created_at)
+			VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
+			nullID(int64(t.CustomerID)), t.ChatID, t.Subject, t.Reason, t.TopicID, t.TopicChat, t.Language, nanos(t.CreatedAt))
 		if err != nil {
 			return err
 		}

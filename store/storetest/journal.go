@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -204,5 +205,47 @@ func testDeliveryIDsNotReused(t *testing.T, s store.State) {
 		if err := s.DeleteDelivery(ctx, id); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// testCommitUpdateRelays: the deliveries of the support relay (copies,
+// topic creation and marks, posts into a ticket's topic) keep every field
+// through a commit and a claim, in commit order, and a topic's creation
+// keyed per ticket is stored once however often it is owed.
+func testCommitUpdateRelays(t *testing.T, s store.State) {
+	ctx := t.Context()
+	const group = int64(-100111)
+	owed := []store.Delivery{
+		{ChatID: group, Method: store.DeliveryCreateTopic, Text: "#7 · RU · General question", TicketID: 7, Key: "topic:7"},
+		{ChatID: group, Method: store.DeliverySend, Text: "<b>Ticket #7</b>", TicketID: 7, Key: "card:7"},
+		{ChatID: group, Method: store.DeliveryCopy, FromChatID: 101, MessageID: 55, Text: "09:00 · hello", TicketID: 7},
+		{ChatID: 101, Method: store.DeliveryCopy, FromChatID: group, MessageID: 12, TicketID: 7},
+		{ChatID: group, Method: store.DeliveryEditTopic, Text: "#7 · @anna", TicketID: 7},
+		{ChatID: group, Method: store.DeliveryCloseTopic, TicketID: 7},
+		{ChatID: group, Method: store.DeliveryReopenTopic, TicketID: 7},
+	}
+	c := &store.UpdateCommit{UpdateID: 700, At: base, Deliveries: slices.Clone(owed), LeaseUntil: base}
+	if first, err := s.CommitUpdate(ctx, c); err != nil || !first {
+		t.Fatalf("CommitUpdate = %v, %v", first, err)
+	}
+	got := claimAll(t, s, base)
+	if len(got) != len(owed) {
+		t.Fatalf("claimed %d deliveries, want %d: %+v", len(got), len(owed), got)
+	}
+	for i, d := range got {
+		want := owed[i]
+		want.ID, want.Key = c.Deliveries[i].ID, "" // a claimed delivery need not carry its key
+		d.Key = ""
+		if !same(d, want) {
+			t.Errorf("delivery %d claimed as %+v, want %+v", i, d, want)
+		}
+	}
+	// The same update handled again (its commit lost) owes the topic again.
+	again := &store.UpdateCommit{UpdateID: 701, At: base, Deliveries: slices.Clone(owed[:2]), LeaseUntil: base}
+	if first, err := s.CommitUpdate(ctx, again); err != nil || !first {
+		t.Fatalf("CommitUpdate = %v, %v", first, err)
+	}
+	if len(again.Deliveries) != 0 {
+		t.Errorf("topic creation and card owed twice were stored twice: %+v", again.Deliveries)
 	}
 }

@@ -65,11 +65,14 @@ func RunState(t *testing.T, open func(t *testing.T) store.State) {
 	t.Run("ClaimNudge", func(t *testing.T) { testClaimNudge(t, o(t)) })
 	t.Run("ClaimNudgeRace", func(t *testing.T) { testClaimNudgeRace(t, o(t)) })
 	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, o(t)) })
+	t.Run("SupportQueue", func(t *testing.T) { testSupportQueue(t, o(t)) })
+	t.Run("SupportRelayedCopies", func(t *testing.T) { testSupportRelayedCopies(t, o(t)) })
 	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, o(t)) })
 	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, o(t)) })
 	t.Run("CommitUpdateExchanges", func(t *testing.T) { testCommitUpdateExchanges(t, o(t)) })
 	t.Run("Suggestions", func(t *testing.T) { testSuggestions(t, o(t)) })
 	t.Run("SessionTester", func(t *testing.T) { testSessionTester(t, o(t)) })
+	t.Run("CommitUpdateRelays", func(t *testing.T) { testCommitUpdateRelays(t, o(t)) })
 }
 
 // RunLedger runs the Ledger suite. open must return a new, empty ledger on

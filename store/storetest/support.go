@@ -17,25 +17,40 @@ func testSupportTopics(t *testing.T, s store.State) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.TicketByTopic(ctx, 77); !errors.Is(err, store.ErrNotFound) {
+	const group, other = int64(-100111), int64(-100222)
+	if _, err := s.TicketByTopic(ctx, group, 77); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("unknown topic: %v", err)
 	}
-	got, err := s.SetTicketTopic(ctx, tk.ID, 77)
-	if err != nil || got != 77 {
-		t.Fatalf("SetTicketTopic: %d %v", got, err)
+	chat, got, err := s.SetTicketTopic(ctx, tk.ID, group, 77)
+	if err != nil || got != 77 || chat != group {
+		t.Fatalf("SetTicketTopic: %d/%d %v", chat, got, err)
 	}
 	// A second replica that created its own topic learns the first one's.
-	if got, err := s.SetTicketTopic(ctx, tk.ID, 78); err != nil || got != 77 {
-		t.Fatalf("second SetTicketTopic: %d %v, want 77 kept", got, err)
+	if chat, got, err := s.SetTicketTopic(ctx, tk.ID, other, 78); err != nil || got != 77 || chat != group {
+		t.Fatalf("second SetTicketTopic: %d/%d %v, want %d/77 kept", chat, got, err, group)
 	}
-	byTopic, err := s.TicketByTopic(ctx, 77)
-	if err != nil || byTopic.ID != tk.ID || byTopic.TopicID != 77 {
+	byTopic, err := s.TicketByTopic(ctx, group, 77)
+	if err != nil || byTopic.ID != tk.ID || byTopic.TopicID != 77 || byTopic.TopicChat != group {
 		t.Fatalf("TicketByTopic: %+v %v", byTopic, err)
 	}
-	if _, err := s.SetTicketTopic(ctx, 999999, 79); !errors.Is(err, store.ErrNotFound) {
+	// Topic ids are per group: topic 77 of another group is another ticket's.
+	if _, err := s.TicketByTopic(ctx, other, 77); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("topic 77 of another group: %v, want not found", err)
+	}
+	tk2, _, err := s.OpenTicket(ctx, newTicket(2, 102, "support"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SetTicketTopic(ctx, tk2.ID, other, 77); err != nil {
+		t.Fatalf("topic 77 in another group: %v", err)
+	}
+	if by, err := s.TicketByTopic(ctx, other, 77); err != nil || by.ID != tk2.ID {
+		t.Fatalf("TicketByTopic(other, 77): %+v %v, want ticket %d", by, err, tk2.ID)
+	}
+	if _, _, err := s.SetTicketTopic(ctx, 999999, group, 79); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("topic of a missing ticket: %v", err)
 	}
-	if _, err := s.TicketByTopic(ctx, 0); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.TicketByTopic(ctx, group, 0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("topic 0 names no ticket: %v", err)
 	}
 }
@@ -48,7 +63,7 @@ func testSupportLifecycle(t *testing.T, s store.State) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SetTicketTopic(ctx, tk.ID, 55); err != nil {
+	if _, _, err := s.SetTicketTopic(ctx, tk.ID, -100111, 55); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.LastClosedTicketOfChat(ctx, 101); !errors.Is(err, store.ErrNotFound) {
@@ -207,5 +222,73 @@ func testCommitUpdateExchanges(t *testing.T, s store.State) {
 	}
 	if got, _ := s.Exchanges(ctx, 303, 10); len(got) != 3 || got[2].Text != "answered" {
 		t.Errorf("after a duplicate and a conflict chat 303 has %+v, want it unchanged", got)
+	}
+}
+
+// testSupportQueue: open tickets oldest first, closed ones left out, and
+// who wrote last.
+func testSupportQueue(t *testing.T, s store.State) {
+	ctx := t.Context()
+	var ids []int64
+	for i, subject := range []string{"support", "withdrawal:1", "transfer:2"} {
+		tk := newTicket(1, 101, subject)
+		tk.CreatedAt = ticketTime.Add(time.Duration(i) * time.Minute)
+		got, _, err := s.OpenTicket(ctx, tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, got.ID)
+	}
+	if err := s.CloseTicketBy(ctx, ids[1], ticketTime.Add(time.Hour), store.ClosedByAgent); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.OpenTickets(ctx, 10)
+	if err != nil || len(list) != 2 || list[0].ID != ids[0] || list[1].ID != ids[2] {
+		t.Fatalf("OpenTickets = %+v, %v; want tickets %d and %d", list, err, ids[0], ids[2])
+	}
+	if list, err := s.OpenTickets(ctx, 1); err != nil || len(list) != 1 || list[0].ID != ids[0] {
+		t.Fatalf("OpenTickets(limit 1) = %+v, %v", list, err)
+	}
+	at := ticketTime.Add(2 * time.Hour)
+	if err := s.TicketActivity(ctx, ids[0], at, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TicketActivity(ctx, ids[0], at.Add(-time.Minute), true); err != nil { // late and older: the newer is kept
+		t.Fatal(err)
+	}
+	if err := s.TicketActivity(ctx, ids[0], at.Add(time.Minute), false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Ticket(ctx, ids[0])
+	if err != nil || !got.LastCustomerAt.Equal(at) || !got.LastAgentAt.Equal(at.Add(time.Minute)) {
+		t.Fatalf("after activity: %+v %v", got, err)
+	}
+	if err := s.TicketActivity(ctx, 999999, at, true); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("activity of a missing ticket: %v", err)
+	}
+}
+
+// testSupportRelayedCopies: the copy of an agent's answer is found by the
+// answer, per chat; a new copy of the same answer replaces it.
+func testSupportRelayedCopies(t *testing.T, s store.State) {
+	ctx := t.Context()
+	const group = int64(-100111)
+	if _, _, err := s.RelayedCopy(ctx, group, 5); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown copy: %v", err)
+	}
+	if err := s.SetRelayedCopy(ctx, group, 5, 101, 900, ticketTime); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRelayedCopy(ctx, -100222, 5, 102, 901, ticketTime); err != nil {
+		t.Fatal(err)
+	}
+	if chat, msg, err := s.RelayedCopy(ctx, group, 5); err != nil || chat != 101 || msg != 900 {
+		t.Fatalf("RelayedCopy = %d/%d %v, want 101/900", chat, msg, err)
+	}
+	if err := s.SetRelayedCopy(ctx, group, 5, 101, 902, ticketTime.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if chat, msg, err := s.RelayedCopy(ctx, group, 5); err != nil || chat != 101 || msg != 902 {
+		t.Fatalf("RelayedCopy after a new copy = %d/%d %v, want 101/902", chat, msg, err)
 	}
 }
