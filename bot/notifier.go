@@ -21,7 +21,8 @@ func WithTicker(t Ticker) Option { return func(b *Bot) { b.ticker = t } }
 // priority, skipping chats that blocked the bot. Jobs record each effect
 // before returning its message, so replicas ticking at once send nothing
 // twice; the messages are committed before they are sent, so a crash
-// resends them rather than losing them.
+// resends them rather than losing them, and the effects that wait for
+// them (flows.Tick.After) are made only after that commit.
 func (b *Bot) Tick(ctx context.Context) error {
 	t := b.ticker
 	if t == nil {
@@ -53,14 +54,15 @@ func (b *Bot) sendProactive(ctx context.Context, out flows.Outcome) error {
 		d.Proactive = true
 		list = append(list, d)
 	}
-	if len(list) == 0 {
-		return nil
+	if len(list) > 0 {
+		now := b.clock.Now()
+		c := &store.UpdateCommit{At: now, Deliveries: list, LeaseUntil: now.Add(b.lease)}
+		if _, err := b.st.CommitUpdate(ctx, c); err != nil {
+			// The effects waiting for these messages are not made either:
+			// the next tick owes the messages again and makes them then.
+			return fmt.Errorf("%d messages not committed: %w", len(list), err)
+		}
+		b.enqueue(c.Deliveries)
 	}
-	now := b.clock.Now()
-	c := &store.UpdateCommit{At: now, Deliveries: list, LeaseUntil: now.Add(b.lease)}
-	if _, err := b.st.CommitUpdate(ctx, c); err != nil {
-		return fmt.Errorf("%d messages lost: %w", len(list), err)
-	}
-	b.enqueue(c.Deliveries)
-	return nil
+	return flows.RunEffects(ctx, &out)
 }

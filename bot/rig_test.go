@@ -47,6 +47,9 @@ type rigConfig struct {
 	dbPath string               // "": a new file
 	wrap   func(store.State) store.State
 	opts   []bot.Option
+	// state opens the State beside the SQLite ledger; nil: the ledger's
+	// own file holds it.
+	state func(t *testing.T, db *sqlite.DB) store.State
 }
 
 func newRig(t *testing.T, cfg rigConfig) *rig {
@@ -66,8 +69,11 @@ func newRig(t *testing.T, cfg rigConfig) *rig {
 		t.Fatal(err)
 	}
 	r.db, r.st, r.path = db, store.State(db), cfg.dbPath
+	if cfg.state != nil {
+		r.st = cfg.state(t, db)
+	}
 	if cfg.wrap != nil {
-		r.st = cfg.wrap(db)
+		r.st = cfg.wrap(r.st)
 	}
 	bundle, err := locales.New()
 	if err != nil {
@@ -81,7 +87,7 @@ func newRig(t *testing.T, cfg rigConfig) *rig {
 	opts := append([]bot.Option{bot.WithLogger(log), bot.WithFlows(flows.WithSecret([]byte(testSecret)))}, cfg.opts...)
 	r.bot = bot.New(client, r.st, db, bundle, opts...)
 	r.dispatch = bot.NewDispatcher(r.bot.HandleUpdate, 8, time.Minute)
-	r.webhook = (&bot.Webhook{Path: "/hook", Secret: webhookSecret, Dispatch: r.dispatch, Ready: db.Ping, Log: log}).Handler()
+	r.webhook = (&bot.Webhook{Path: "/hook", Secret: webhookSecret, Dispatch: r.dispatch, Ready: r.st.Ping, Log: log}).Handler()
 	t.Cleanup(func() {
 		r.close()
 		db.Close()
@@ -106,7 +112,7 @@ func (r *rig) close() {
 // poll starts long polling until the test ends.
 func (r *rig) poll(t *testing.T) *bot.Poller {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &bot.Poller{URL: r.api.URL(), Token: telegramtest.Token, Offsets: r.db, Dispatch: r.dispatch,
+	p := &bot.Poller{URL: r.api.URL(), Token: telegramtest.Token, Offsets: r.st, Dispatch: r.dispatch,
 		Log: slog.New(slog.NewTextHandler(r.logs, nil)), Timeout: time.Second}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -119,14 +125,20 @@ func (r *rig) poll(t *testing.T) *bot.Poller {
 }
 
 // post delivers u by webhook with the given secret header ("" for none).
-func (r *rig) post(u any, secret string) *http.Response {
+func (r *rig) post(u any, secret string) *http.Response { return postWith(r.webhook, u, secret) }
+
+// postTo delivers u to a webhook handler with the right secret and returns
+// the status it answered.
+func postTo(h http.Handler, u any) int { return postWith(h, u, webhookSecret).StatusCode }
+
+func postWith(h http.Handler, u any, secret string) *http.Response {
 	body, _ := json.Marshal(u)
 	req := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(body))
 	if secret != "" {
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 	}
 	rec := httptest.NewRecorder()
-	r.webhook.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
 	return rec.Result()
 }
 
@@ -157,7 +169,7 @@ func (r *rig) waitSent(t *testing.T, chat int64, n int) []string {
 // session is the chat's stored session.
 func (r *rig) session(t *testing.T, chat int64) store.Session {
 	t.Helper()
-	s, err := r.db.Session(t.Context(), chat)
+	s, err := r.st.Session(t.Context(), chat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -284,28 +284,46 @@ func disputeDone(c *Conv, a Action) error {
 // refused with the card's own words.
 func disputeConfirm(c *Conv, a Action) error {
 	return withFormAction(c, a, []string{stepDisputeConfirm}, func(v returnView) error {
-		d := store.Dispute{
-			ReturnRequestID: v.r.ID,
-			Reason:          c.Get(keyDisputeReason),
-			Text:            c.Get(keyDisputeText),
-			PhotoFileIDs:    disputePhotos(c.Get(keyDisputePhotos)),
-			Status:          store.DisputeUnderReview,
-			CreatedAt:       c.Now,
-		}
+		d := formDispute(c, v.r.ID)
 		got, created, err := c.Ledger().CreateDispute(c.Context(), c.OpKey("dispute", v.r.ID), d)
 		if err != nil {
 			return fmt.Errorf("dispute return request %d: %w", v.r.ID, err)
 		}
 		c.Leave()
 		notice := M("dispute.already_sent")
-		if created {
+		switch {
+		case created:
 			c.Log().Info("dispute sent", "chat", c.Event.ChatID, "return_request", v.r.ID, "dispute", got.ID)
+			notice = M("dispute.sent")
+		case sameDispute(got, d):
+			// This very form, recorded by the same press on another
+			// replica at the same time: the customer pressed "Send" once
+			// and is told it was sent. A second press finds the form left
+			// and gets "already sent".
 			notice = M("dispute.sent")
 		}
 		v.dispute = &got
 		c.Show(returnNav(c, returnNotice(notice, returnCard(c, v))))
 		return nil
 	})
+}
+
+// formDispute is the dispute the open form makes.
+func formDispute(c *Conv, returnRequestID int64) store.Dispute {
+	return store.Dispute{
+		ReturnRequestID: returnRequestID,
+		Reason:          c.Get(keyDisputeReason),
+		Text:            c.Get(keyDisputeText),
+		PhotoFileIDs:    disputePhotos(c.Get(keyDisputePhotos)),
+		Status:          store.DisputeUnderReview,
+		CreatedAt:       c.Now,
+	}
+}
+
+// sameDispute reports whether the stored dispute is the one the form would
+// make.
+func sameDispute(stored, form store.Dispute) bool {
+	return stored.Reason == form.Reason && stored.Text == form.Text && slices.Equal(stored.PhotoFileIDs, form.PhotoFileIDs)
 }
 
 // withForm runs fn for free input on the request the open form disputes,
@@ -336,10 +354,16 @@ func withFormAction(c *Conv, a Action, steps []string, fn func(returnView) error
 		open := c.Session.Flow == flowDispute && c.Get(keyDisputeReturn) == strconv.FormatInt(v.r.ID, 10)
 		switch {
 		case v.dispute != nil:
+			notice := M("dispute.already_sent")
+			if open && c.Session.Step == stepDisputeConfirm && sameDispute(*v.dispute, formDispute(c, v.r.ID)) {
+				// "Send" on this very form, handled again after its commit
+				// was lost: the customer pressed once and is told it went.
+				notice = M("dispute.sent")
+			}
 			if open {
 				c.Leave()
 			}
-			c.Show(returnNav(c, returnNotice(M("dispute.already_sent"), returnCard(c, v))))
+			c.Show(returnNav(c, returnNotice(notice, returnCard(c, v))))
 		case !open || !slices.Contains(steps, c.Session.Step):
 			c.Show(returnNav(c, returnNotice(M("dispute.form_closed"), returnCard(c, v))))
 		case !v.canDispute(c.Now):

@@ -16,9 +16,10 @@ const (
 )
 
 // remindDisputes reminds customers of refusals with DisputeReminderLead or
-// less left to dispute. Each reminder is claimed (State) before it is
-// returned, so a second tick, or another replica ticking at once, does not
-// send it again. The ledger lists the undisputed refusals of the window;
+// less left to dispute. Each reminder is a nudge (Tick.Nudge): claimed
+// once its message is committed, so a second tick, or another replica
+// ticking at once, does not send it again, and a lost commit does not lose
+// it. The ledger lists the undisputed refusals of the window;
 // the State knows which customers have a chat to be reminded in, so one who
 // links a chat later within the window still gets the reminder.
 func remindDisputes(t *Tick) error {
@@ -59,20 +60,19 @@ func remindDispute(t *Tick, r store.ReturnRequest) (sent bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	first, err := t.State().ClaimNudge(ctx, store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: r.ID, Stage: string(store.ReturnRefused), At: t.Now})
-	if err != nil || !first {
-		return false, err
-	}
 	chat := chats[0] // the most recently active
 	deadline := DisputeDeadline(r)
-	t.Send(chat, LangOf(ctx, t.State(), chat, cust), Screen{
-		Body: []Msg{M("dispute.reminder", "Order", r.OrderNo, "Item", r.Item,
-			"Deadline", locales.DateTime{T: deadline, Loc: cust.Location()}, "Left", disputeTimeLeft(deadline.Sub(t.Now)))},
-		Inline: [][]Button{
-			{t.Button(chat, M("dispute.dispute_button"), actDisputeStart, r.ID)},
-			{t.Button(chat, M("dispute.details_button"), actReturnCard, r.ID)},
-		},
-	})
-	t.Log().Info("dispute reminder", "chat", chat, "return_request", r.ID)
-	return true, nil
+	sent, err = t.Nudge(store.Nudge{Kind: store.NudgeDisputeReminder, ObjectID: r.ID, Stage: string(store.ReturnRefused), At: t.Now},
+		chat, LangOf(ctx, t.State(), chat, cust), Screen{
+			Body: []Msg{M("dispute.reminder", "Order", r.OrderNo, "Item", r.Item,
+				"Deadline", locales.DateTime{T: deadline, Loc: cust.Location()}, "Left", disputeTimeLeft(deadline.Sub(t.Now)))},
+			Inline: [][]Button{
+				{t.Button(chat, M("dispute.dispute_button"), actDisputeStart, r.ID)},
+				{t.Button(chat, M("dispute.details_button"), actReturnCard, r.ID)},
+			},
+		})
+	if sent {
+		t.Log().Info("dispute reminder", "chat", chat, "return_request", r.ID)
+	}
+	return sent, err
 }

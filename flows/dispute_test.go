@@ -526,14 +526,17 @@ func TestDisputeTextIsCleaned(t *testing.T) {
 }
 
 // TestDisputeReminder: sent once per request when 24 h are left, to the
-// customer's chat in its language, recorded before it is returned (a
+// customer's chat in its language, recorded once it is committed (a
 // restarted bot does not send it again); not for a disputed request.
 func TestDisputeReminder(t *testing.T) {
 	h := newRestartable(t)
 	h.linkAs(1)
-	tick := func() flows.Outcome {
+	tick := func() flows.Outcome { // and commit, as the bot does
 		t.Helper()
 		out, err := h.engine.Tick(context.Background())
+		if err == nil {
+			err = h.engine.Settle(context.Background(), &out)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -349,9 +349,28 @@ func (c *Conv) Loc() *time.Location {
 // Settle is for a renderer without a journal of its own (the terminal demo,
 // tests): it drops from out the keyed replies (Reply.Key) and relays
 // (Relay.Key) owed before and records the keys of the rest, as the bot's
-// commit does. The bot must not call it: its CommitUpdate does the same in
-// the update's own transaction.
+// commit does, then makes the outcome's Effects. The bot must not call it:
+// its CommitUpdate does the same in the update's own transaction, and it
+// makes the effects after.
 func (e *Engine) Settle(ctx context.Context, out *Outcome) error {
+	if err := e.settleKeys(ctx, out); err != nil {
+		return err
+	}
+	return RunEffects(ctx, out)
+}
+
+// RunEffects makes out's Effects, in order, all of them; the errors are
+// joined. Call it only after out's replies were committed.
+func RunEffects(ctx context.Context, out *Outcome) error {
+	var errs []error
+	for _, e := range out.Effects {
+		errs = append(errs, e(ctx))
+	}
+	out.Effects = nil
+	return errors.Join(errs...)
+}
+
+func (e *Engine) settleKeys(ctx context.Context, out *Outcome) error {
 	var keyed []store.Delivery
 	for _, r := range out.Replies {
 		if r.Key != "" {

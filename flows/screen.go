@@ -55,6 +55,9 @@ type Reply struct {
 	// ShowIDs ends the message with the message IDs it is made of (a
 	// locale tester's IDs mode; see Screen.HTML).
 	ShowIDs bool
+	// nudge: Key is a nudge's, claimed once the reply is committed
+	// (Tick.Nudge); such replies may be folded (see fold).
+	nudge bool
 }
 
 // Outcome is everything one event produced: screens for this chat and
@@ -69,6 +72,10 @@ type Outcome struct {
 	// Lang is the language of the event's own chat, the one the Toast is
 	// shown in: Replies may go to other chats, in their languages, first.
 	Lang string
+	// Effects are ledger writes to make only once Replies are committed
+	// (Tick.After): the caller runs them after its commit, or not at all
+	// when the commit fails, and the job owes the replies again next time.
+	Effects []Effect
 }
 
 // Text is a one-paragraph screen.

@@ -54,8 +54,8 @@ func withdrawalNudges(t *Tick) error {
 }
 
 // nudgeWithdrawal sends the nudge for w if it is stuck, the customer is
-// awake and has a chat, and nobody has sent it yet. The claim is recorded
-// before the message is returned, so a second tick sends nothing.
+// awake and has a chat, and nobody has sent it yet (Tick.Nudge: claimed
+// once the message is committed, so neither lost nor sent twice).
 func nudgeWithdrawal(t *Tick, ledger store.Ledger, w store.Withdrawal) error {
 	ctx := t.Context()
 	cust, err := ledger.Customer(ctx, w.CustomerID)
@@ -70,19 +70,18 @@ func nudgeWithdrawal(t *Tick, ledger store.Ledger, w store.Withdrawal) error {
 	if err != nil || len(chats) == 0 {
 		return err // no chat yet: the nudge waits until the customer links one
 	}
-	first, err := t.State().ClaimNudge(ctx, store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now})
-	if err != nil || !first {
-		return err
-	}
 	chat := chats[0] // the most recently active
 	button := func(label Msg, action string, args ...int64) Button { return t.Button(chat, label, action, args...) }
-	t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
-	t.Send(chat, LangOf(ctx, t.State(), chat, cust), Screen{
-		Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
-			"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
-		// One row per withdrawal, its details named by the amount: nudges
-		// of one tick come folded into one message (Engine.Tick).
-		Inline: [][]Button{{waitingButton(button, k), button(M("notice.details_of", "Amount", amountOf(w)), actWithdrawalCard, w.ID)}},
-	})
-	return nil
+	sent, err := t.Nudge(store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now},
+		chat, LangOf(ctx, t.State(), chat, cust), Screen{
+			Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
+				"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
+			// One row per withdrawal, its details named by the amount: nudges
+			// of one tick come folded into one message (Engine.Tick).
+			Inline: [][]Button{{waitingButton(button, k), button(M("notice.details_of", "Amount", amountOf(w)), actWithdrawalCard, w.ID)}},
+		})
+	if sent {
+		t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
+	}
+	return err
 }

@@ -275,8 +275,9 @@ func TestWithdrawalNudge(t *testing.T) {
 	wantHandoff(t, h.do(flows.Event{Kind: flows.EventAction, Data: b.Data}), "withdrawal.escalated")
 }
 
-// TestWithdrawalNudgeTwoReplicas: two engines over one database tick at
-// the same moment; each stuck withdrawal is nudged once between them.
+// TestWithdrawalNudgeTwoReplicas: two engines over one database tick, and
+// commit, at the same moment; each stuck withdrawal is nudged once between
+// them.
 func TestWithdrawalNudgeTwoReplicas(t *testing.T) {
 	h := linked(t)
 	other := flows.New(h.db, h.db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
@@ -285,6 +286,9 @@ func TestWithdrawalNudgeTwoReplicas(t *testing.T) {
 	for _, e := range []*flows.Engine{h.engine, other} {
 		go func() {
 			out, err := e.Tick(context.Background())
+			if err == nil {
+				err = e.Settle(context.Background(), &out)
+			}
 			if err != nil {
 				t.Error(err)
 			}

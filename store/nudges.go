@@ -12,6 +12,10 @@ type Nudges interface {
 	// for the one call that recorded it; every later or concurrent call for
 	// the same (Kind, ObjectID, Stage) gets false and must send nothing.
 	ClaimNudge(ctx context.Context, n Nudge) (first bool, err error)
+	// NudgeClaimed reports whether the nudge (Kind, ObjectID, Stage) was
+	// claimed. A job that claims only once the nudge's message is
+	// committed (flows.Tick.Nudge) asks this first.
+	NudgeClaimed(ctx context.Context, n Nudge) (bool, error)
 }
 
 // Kinds of nudge that stores filter on when they list what is still due.

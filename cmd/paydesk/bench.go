@@ -17,6 +17,7 @@ import (
 	"paydesk/bot"
 	"paydesk/cmd/paydesk/internal/loadtest"
 	"paydesk/store"
+	storeredis "paydesk/store/redis"
 	"paydesk/store/sqlite"
 )
 
@@ -31,6 +32,7 @@ const (
 // benchConfig is what the bench flags ask for.
 type benchConfig struct {
 	store    string
+	redisURL string // --redis: the Redis of --store redis
 	limits   string
 	users    int
 	duration time.Duration
@@ -52,6 +54,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("bench", nil)
 	var c benchConfig
 	fs.StringVar(&c.store, "store", "sqlite", "the State store: sqlite or redis")
+	fs.StringVar(&c.redisURL, "redis", "redis://127.0.0.1:6379/0", "with --store redis: the Redis to keep the State in (PAYDESK_REDIS_URL syntax); its keys under the prefix paydesk are overwritten")
 	fs.StringVar(&c.limits, "limits", "telegram", "the outbox's rate limits: telegram (the default ones) or off (the bot's own capacity)")
 	fs.IntVar(&c.users, "users", 50, "virtual customers, each in its own linked chat")
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "how long to measure")
@@ -88,7 +91,9 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	switch c.store {
 	case "sqlite":
 	case "redis":
-		return errors.New("bench: --store redis: store/redis is not built yet on this branch; use --store sqlite")
+		if _, err := storeredis.NewClient(c.redisURL); err != nil {
+			return fmt.Errorf("bench: --redis: %w", err)
+		}
 	default:
 		return fmt.Errorf("bench: --store %q: want sqlite or redis", c.store)
 	}
@@ -146,7 +151,7 @@ func benchPaydesk(ctx context.Context, c benchConfig, limits bot.Limits, script 
 	}
 	chats := benchChats(c.users)
 	linkStart := time.Now()
-	if err := linkCustomers(ctx, path, chats); err != nil {
+	if err := linkCustomers(ctx, c, path, chats); err != nil {
 		return loadtest.Result{}, err
 	}
 	fmt.Fprintf(stdout, "linked %d chats in %v\n", len(chats), time.Since(linkStart).Round(time.Millisecond))
@@ -163,6 +168,9 @@ func benchPaydesk(ctx context.Context, c benchConfig, limits bot.Limits, script 
 		"PAYDESK_WEBHOOK_SECRET":   benchWebhookSecret,
 		"PAYDESK_WORKERS":          strconv.Itoa(c.workers),
 		"PAYDESK_TICK":             "0", // no proactive nudges into the customers' chats
+	}
+	if c.store == "redis" {
+		env["PAYDESK_REDIS_URL"] = c.redisURL
 	}
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
@@ -228,7 +236,7 @@ func benchChats(n int) []int64 {
 
 // linkCustomers seeds the demo ledger and links every chat to one of its
 // customers, in English, as if each had followed a link from the app.
-func linkCustomers(ctx context.Context, path string, chats []int64) error {
+func linkCustomers(ctx context.Context, c benchConfig, path string, chats []int64) error {
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
@@ -236,6 +244,15 @@ func linkCustomers(ctx context.Context, path string, chats []int64) error {
 	now := time.Now()
 	if err := db.SeedDemo(ctx, now); err != nil {
 		return errors.Join(err, db.Close())
+	}
+	var sessions store.Sessions = db
+	if c.store == "redis" {
+		st, err := storeredis.Open(ctx, c.redisURL, storeredis.Options{})
+		if err != nil {
+			return errors.Join(fmt.Errorf("bench: --redis: %w", err), db.Close())
+		}
+		defer st.Close()
+		sessions = st
 	}
 	customers := []store.CustomerID{1, 2, 3, 4} // the demo ledger's
 	var (
@@ -248,7 +265,7 @@ func linkCustomers(ctx context.Context, path string, chats []int64) error {
 		wg.Go(func() {
 			for chat := range next {
 				s := &store.Session{ChatID: chat, CustomerID: customers[int(chat)%len(customers)], Language: "en", UpdatedAt: now}
-				if err := db.SaveSession(ctx, s); err != nil && !errors.Is(err, store.ErrConflict) { // linked by an earlier run
+				if err := sessions.SaveSession(ctx, s); err != nil && !errors.Is(err, store.ErrConflict) { // linked by an earlier run
 					mu.Lock()
 					errs = append(errs, err)
 					mu.Unlock()

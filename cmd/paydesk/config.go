@@ -20,6 +20,7 @@ type Config struct {
 	Token      string        // PAYDESK_TELEGRAM_TOKEN
 	APIURL     string        // PAYDESK_TELEGRAM_API_URL
 	DB         string        // PAYDESK_DB: the SQLite file
+	RedisURL   string        // PAYDESK_REDIS_URL: the State in Redis (several replicas); empty: in DB
 	Demo       bool          // PAYDESK_DEMO=1: seed the demo ledger into an empty database
 	Secret     string        // PAYDESK_SECRET: signs buttons and link tokens
 	SessionTTL time.Duration // PAYDESK_SESSION_TTL: how long an unfinished step waits

@@ -36,6 +36,8 @@ type process struct {
 	log string
 }
 
+// startProcess starts `paydesk serve` on the demo ledger in db; env adds
+// or overrides variables.
 func startProcess(t *testing.T, bin string, api *telegramtest.Server, db string, env ...string) *process {
 	t.Helper()
 	p := &process{log: filepath.Join(t.TempDir(), "serve.log")}

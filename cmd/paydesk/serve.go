@@ -18,6 +18,7 @@ import (
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store"
+	storeredis "paydesk/store/redis"
 	"paydesk/store/sqlite"
 )
 
@@ -54,8 +55,9 @@ type Main struct {
 	// Limits bound the HTTP clients of both listeners; zero: bot.DefaultServerLimits.
 	Limits bot.ServerLimits
 
-	db       *sqlite.DB
-	ledger   store.Ledger
+	db       *sqlite.DB   // the demo ledger, and the State without Redis
+	state    store.State  // db, or Redis (openState)
+	ledger   store.Ledger // db, or the payments backend (openLedger)
 	bot      *bot.Bot
 	dispatch *bot.Dispatcher
 	srv      *http.Server // the webhook; nil while polling
@@ -100,6 +102,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.db = db
+	if m.state, err = openState(ctx, m.Config, db, m.Log); err != nil {
+		return err
+	}
 	if m.Config.Demo {
 		if err := db.SeedDemo(ctx, time.Now()); err != nil {
 			return fmt.Errorf("seed demo ledger: %w", err)
@@ -117,7 +122,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ledger, err = openLedger(m.Config.Ledger, db, m.Log); err != nil {
 		return err
 	}
-	b := bot.New(api, db, m.ledger, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
+	b := bot.New(api, m.state, m.ledger, bundle, bot.WithLogger(m.Log), bot.WithMetrics(m.Metrics),
 		bot.WithSupportGroups(m.Config.Support.SupportGroups(), m.Config.Support.Lang),
 		bot.WithLease(m.Config.Lease),
 		bot.WithFlows(append([]flows.Option{
@@ -133,7 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 	warnCalendars(m.Log, time.Now())
 	m.bot = b
 	m.Metrics.QueueDepth(b.QueueDepth)
-	if tc, ok := any(db).(ticketCounter); ok {
+	if tc, ok := m.state.(ticketCounter); ok {
 		m.Metrics.TicketsOpen(openTicketsByLanguage(tc))
 	}
 	m.dispatch = bot.NewDispatcher(b.HandleUpdate, m.Config.Workers, updateTimeout)
@@ -167,7 +172,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.startPolling(ctx)
 	}
-	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB, "workers", m.Config.Workers,
+	m.Log.Info("paydesk serving", "mode", mode, "webhook", addrString(m.Addr()), "http", addrString(m.OpsAddr()), "db", m.Config.DB,
+		"state", stateName(m.Config), "workers", m.Config.Workers,
 		"ledger", ledgerName(m.Config.Ledger), "backend_events", m.Config.Ledger.EventsSecret != "")
 	return nil
 }
@@ -185,7 +191,7 @@ func (m *Main) startPolling(ctx context.Context) {
 	poller := &bot.Poller{
 		URL:      m.Config.APIURL,
 		Token:    m.Config.Token,
-		Offsets:  m.db,
+		Offsets:  m.state,
 		Dispatch: m.dispatch,
 		Log:      m.Log,
 		Metrics:  m.Metrics,
@@ -204,7 +210,7 @@ func (m *Main) startPolling(ctx context.Context) {
 // webhook's listener: that one is what the public reverse proxy reaches.
 func (m *Main) listen() error {
 	if m.Config.HTTPListen != "" {
-		ops := &bot.Webhook{Ready: m.db.Ping, Log: m.Log, Exporter: m.Metrics.Handler()}
+		ops := &bot.Webhook{Ready: m.ready, Log: m.Log, Exporter: m.Metrics.Handler()}
 		if m.Config.WebhookURL == "" {
 			ops.Events = m.events() // while polling, the backend's events come here
 		}
@@ -215,7 +221,7 @@ func (m *Main) listen() error {
 		m.opsSrv, m.opsAddr = srv, addr
 	}
 	if m.Config.WebhookURL != "" && m.Config.WebhookListen != "" {
-		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.db.Ping,
+		wh := &bot.Webhook{Path: m.Config.WebhookPath(), Secret: m.Config.WebhookSecret, Dispatch: m.dispatch, Ready: m.ready,
 			Log: m.Log, Metrics: m.Metrics}
 		wh.Events = m.events()
 		srv, addr, err := m.serve("PAYDESK_WEBHOOK_LISTEN", m.Config.WebhookListen, wh.Handler())
@@ -257,6 +263,41 @@ func (m *Main) Addr() net.Addr { return m.addr }
 
 // OpsAddr is the address of /healthz, /readyz and /metrics, nil if none.
 func (m *Main) OpsAddr() net.Addr { return m.opsAddr }
+
+// openState opens the State: in Redis when PAYDESK_REDIS_URL is set
+// (several replicas share it), else in the SQLite file beside the ledger.
+// An unreachable Redis is a one-line error at start (a malformed URL is
+// refused by loadConfig).
+func openState(ctx context.Context, cfg Config, db *sqlite.DB, log *slog.Logger) (store.State, error) {
+	if cfg.RedisURL == "" {
+		return db, nil
+	}
+	storeredis.LogTo(log)
+	st, err := storeredis.Open(ctx, cfg.RedisURL, storeredis.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("PAYDESK_REDIS_URL: %w", err)
+	}
+	return st, nil
+}
+
+// stateName says where the State is, for the start-up line.
+func stateName(cfg Config) string {
+	if cfg.RedisURL == "" {
+		return "sqlite"
+	}
+	return storeredis.Redact(cfg.RedisURL)
+}
+
+// ready is /readyz: both stores answer.
+func (m *Main) ready(ctx context.Context) error {
+	if err := m.state.Ping(ctx); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if err := m.ledger.Ping(ctx); err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	return nil
+}
 
 // ticketCounter is a State that counts its open tickets per language,
 // for the tickets_open metric (store/sqlite does).
@@ -324,8 +365,11 @@ func (m *Main) Close() error {
 		m.bot.Close(ctx) // replies not sent by then go out after the next start
 		cancel()
 	}
-	if m.ledger != nil {
+	if m.ledger != nil && m.ledger != store.Ledger(m.db) {
 		errs = append(errs, m.ledger.Close())
+	}
+	if m.state != nil && m.state != store.State(m.db) {
+		errs = append(errs, m.state.Close())
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())

@@ -11,6 +11,7 @@ import (
 	"paydesk/flows"
 	"paydesk/locales"
 	"paydesk/store/backend"
+	storeredis "paydesk/store/redis"
 )
 
 // variable is one PAYDESK_* environment variable. The table below is the
@@ -51,6 +52,15 @@ var variables = []variable{
 	{Name: "PAYDESK_DB", Default: "paydesk.db",
 		Help: "the SQLite file",
 		set:  func(c *Config, v string) error { c.DB = v; return nil }},
+	{Name: "PAYDESK_REDIS_URL", Secret: true,
+		Help: "keep the bot's State in Redis, shared by several replicas: redis://, rediss:// or redis+cluster://host:port,host:port (default: in PAYDESK_DB)",
+		set: func(c *Config, v string) error {
+			if err := storeredis.CheckURL(v); err != nil {
+				return err
+			}
+			c.RedisURL = v
+			return nil
+		}},
 	{Name: "PAYDESK_DEMO", Default: "0",
 		Help: "1 seeds the demo ledger into an empty database",
 		set: func(c *Config, v string) (err error) {

@@ -33,3 +33,12 @@ func (db *DB) ClaimNudge(ctx context.Context, n store.Nudge) (bool, error) {
 	}
 	return k == 1, nil
 }
+
+// NudgeClaimed reports whether the nudge was claimed.
+func (db *DB) NudgeClaimed(ctx context.Context, n store.Nudge) (bool, error) {
+	claimed, err := db.exists(ctx, `SELECT 1 FROM nudges WHERE kind = ? AND object_id = ? AND stage = ?`, n.Kind, n.ObjectID, n.Stage)
+	if err != nil {
+		return false, fmt.Errorf("check nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
+	}
+	return claimed, nil
+}

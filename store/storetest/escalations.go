@@ -51,9 +51,15 @@ func testClaimNudge(t *testing.T, s store.State) {
 		{"another kind", nudge("dispute.deadline", 31, "approval"), true},
 		{"later, still the same", store.Nudge{Kind: "withdrawal.stuck", ObjectID: 31, Stage: "approval", At: base.Add(day)}, false},
 	} {
+		if claimed, err := s.NudgeClaimed(ctx, tt.n); err != nil || claimed == tt.first {
+			t.Errorf("%s: NudgeClaimed(%+v) before the claim = %v, %v; want %v", tt.name, tt.n, claimed, err, !tt.first)
+		}
 		first, err := s.ClaimNudge(ctx, tt.n)
 		if err != nil || first != tt.first {
 			t.Errorf("%s: ClaimNudge(%+v) = %v, %v; want %v", tt.name, tt.n, first, err, tt.first)
+		}
+		if claimed, err := s.NudgeClaimed(ctx, tt.n); err != nil || !claimed {
+			t.Errorf("%s: NudgeClaimed(%+v) after the claim = %v, %v; want true", tt.name, tt.n, claimed, err)
 		}
 	}
 }
