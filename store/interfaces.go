@@ -44,6 +44,12 @@ type Payments interface {
 	// an id above after, by id, at most limit of them (limit <= 0: all), so
 	// a job can walk them page by page.
 	OpenWithdrawals(ctx context.Context, after int64, limit int) ([]Withdrawal, error)
+	// OpenWithdrawalsSince lists withdrawals awaiting approval or processing
+	// whose current stage began (StageSince) at or after since and before
+	// before, ordered by (StageSince, ID), starting after the one at (since,
+	// afterID), at most limit of them (limit <= 0: all): a job that
+	// remembers how far it got reads only what entered a stage since.
+	OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]Withdrawal, error)
 }
 
 // Updates remembers which Telegram updates were handled, so a redelivered

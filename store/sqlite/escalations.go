@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"math"
+	"time"
 
 	"paydesk/store"
 )
@@ -17,6 +19,29 @@ func (db *DB) OpenWithdrawals(ctx context.Context, after int64, limit int) ([]st
 		return nil, fmt.Errorf("list open withdrawals after %d: %w", after, err)
 	}
 	return list, nil
+}
+
+// OpenWithdrawalsSince lists the open withdrawals whose current stage began
+// in [since, before), ordered by (stage began, id), starting after the one
+// at (since, afterID); limit <= 0 means all. It reads the partial index
+// withdrawals_open_by_stage_since, so a page costs what it returns.
+func (db *DB) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]store.Withdrawal, error) {
+	list, err := queryAll(ctx, db.rd, scanWithdrawal, withdrawalSelect+`
+		WHERE w.stage IN ('approval', 'processing') AND (w.stage_since, w.id) > (?, ?) AND w.stage_since < ?
+		ORDER BY w.stage_since, w.id LIMIT ?`, sinceNanos(since), afterID, sinceNanos(before), sqlLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("list open withdrawals since %v after %d: %w", since, afterID, err)
+	}
+	return list, nil
+}
+
+// sinceNanos is t as nanoseconds, the zero time as the lowest: the start of
+// all time rather than NULL, which would match nothing.
+func sinceNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
 }
 
 // ClaimNudge records the nudge; first is true only for the statement that
