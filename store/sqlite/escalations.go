@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"time"
@@ -33,6 +34,19 @@ func (db *DB) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID
 		return nil, fmt.Errorf("list open withdrawals since %v after %d: %w", since, afterID, err)
 	}
 	return list, nil
+}
+
+// MinStageLimit is the smallest limit, in business days, any stage of any
+// withdrawal can have: the least tier approval period and provider maximum.
+// The stuck-withdrawal nudges read only stages at least that old.
+func (db *DB) MinStageLimit(ctx context.Context) (int, error) {
+	var n sql.NullInt64
+	err := db.rd.QueryRowContext(ctx, `SELECT MIN(d) FROM (SELECT MIN(approval_days) AS d FROM tiers
+		UNION ALL SELECT MIN(max_days) FROM providers)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("least stage limit: %w", err)
+	}
+	return int(n.Int64), nil // no tiers nor providers: 0, nothing is sure
 }
 
 // sinceNanos is t as nanoseconds, the zero time as the lowest: the start of
