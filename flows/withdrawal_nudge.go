@@ -44,15 +44,6 @@ const nudgeWatermark = "nudge.withdrawal.watermark"
 // least 22 hours (a daylight-saving shift takes one, in a few zones two).
 const minDayWall = 22 * time.Hour
 
-// stageLimitFloor is what a Ledger may offer to bound the nudges' window:
-// the smallest limit, in business days, that any stage of any withdrawal
-// can have (the least tier approval period and provider maximum). A Ledger
-// without it is read as if a stage could be due at once: still correct,
-// but every not-yet-due withdrawal is read on every tick.
-type stageLimitFloor interface {
-	MinStageLimit(ctx context.Context) (int, error)
-}
-
 // withdrawalNudges reads the open withdrawals whose current stage began at
 // or after the watermark and long enough ago to be possibly due (at least
 // the smallest limit), by when the stage began, and nudges each stuck one.
@@ -71,7 +62,7 @@ func withdrawalNudges(t *Tick) error {
 		since = time.Unix(0, mark).UTC()
 	}
 	minDays := 0
-	if f, ok := t.Ledger().(stageLimitFloor); ok {
+	if f, ok := t.Ledger().(store.StageLimitFloor); ok {
 		if minDays, err = f.MinStageLimit(ctx); err != nil {
 			return fmt.Errorf("least stage limit: %w", err)
 		}

@@ -52,6 +52,15 @@ type Payments interface {
 	OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]Withdrawal, error)
 }
 
+// StageLimitFloor is what a Ledger may also offer: the smallest limit, in
+// business days, that any withdrawal's stage can have (the least tier
+// approval period and provider maximum). The stuck-withdrawal nudges then
+// read only stages at least that old; without it every open withdrawal that
+// entered a stage since they last got is read on every tick.
+type StageLimitFloor interface {
+	MinStageLimit(ctx context.Context) (int, error)
+}
+
 // Updates remembers which Telegram updates were handled, so a redelivered
 // update has no second effect, and where long polling left off.
 type Updates interface {

@@ -27,9 +27,12 @@ func (db *DB) OpenWithdrawals(ctx context.Context, after int64, limit int) ([]st
 // at (since, afterID); limit <= 0 means all. It reads the partial index
 // withdrawals_open_by_stage_since, so a page costs what it returns.
 func (db *DB) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]store.Withdrawal, error) {
-	list, err := queryAll(ctx, db.rd, scanWithdrawal, withdrawalSelect+`
-		WHERE w.stage IN ('approval', 'processing') AND (w.stage_since, w.id) > (?, ?) AND w.stage_since < ?
-		ORDER BY w.stage_since, w.id LIMIT ?`, sinceNanos(since), afterID, sinceNanos(before), sqlLimit(limit))
+	// INDEXED BY: without ANALYZE the planner takes withdrawals_by_stage and
+	// sorts every open withdrawal.
+	list, err := queryAll(ctx, db.rd, scanWithdrawal, withdrawalSelect+` INDEXED BY withdrawals_open_by_stage_since
+		WHERE w.stage IN ('approval', 'processing') AND w.stage_since >= ?1 AND w.stage_since < ?3
+		AND (w.stage_since > ?1 OR w.id > ?2)
+		ORDER BY w.stage_since, w.id LIMIT ?4`, sinceNanos(since), afterID, sinceNanos(before), sqlLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list open withdrawals since %v after %d: %w", since, afterID, err)
 	}
