@@ -44,6 +44,21 @@ type Payments interface {
 	// an id above after, by id, at most limit of them (limit <= 0: all), so
 	// a job can walk them page by page.
 	OpenWithdrawals(ctx context.Context, after int64, limit int) ([]Withdrawal, error)
+	// OpenWithdrawalsSince lists withdrawals awaiting approval or processing
+	// whose current stage began (StageSince) at or after since and before
+	// before, ordered by (StageSince, ID), starting after the one at (since,
+	// afterID), at most limit of them (limit <= 0: all): a job that
+	// remembers how far it got reads only what entered a stage since.
+	OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]Withdrawal, error)
+}
+
+// StageLimitFloor is what a Ledger may also offer: the smallest limit, in
+// business days, that any withdrawal's stage can have (the least tier
+// approval period and provider maximum). The stuck-withdrawal nudges then
+// read only stages at least that old; without it every open withdrawal that
+// entered a stage since they last got is read on every tick.
+type StageLimitFloor interface {
+	MinStageLimit(ctx context.Context) (int, error)
 }
 
 // Updates remembers which Telegram updates were handled, so a redelivered

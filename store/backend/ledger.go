@@ -91,6 +91,15 @@ func (c *Client) OpenWithdrawals(ctx context.Context, after int64, limit int) ([
 	return mapSlice(out.Items, withdrawalJSON.store), err
 }
 
+func (c *Client) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]store.Withdrawal, error) {
+	var out list[withdrawalJSON]
+	q := url.Values{"stage_since": {since.UTC().Format(time.RFC3339Nano)}, "before": {before.UTC().Format(time.RFC3339Nano)}}
+	setAfter(q, afterID)
+	setLimit(q, limit)
+	_, err := c.do(ctx, call{op: opListOpenByStageStart, path: opListOpenByStageStart.path(), query: q, out: &out})
+	return mapSlice(out.Items, withdrawalJSON.store), err
+}
+
 func (c *Client) Tier(ctx context.Context, code string) (store.Tier, error) {
 	var out tierJSON
 	_, err := c.do(ctx, call{op: opGetTier, path: opGetTier.path(code), out: &out})

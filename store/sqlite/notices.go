@@ -139,6 +139,29 @@ func (db *DB) Changes(ctx context.Context, after int64, limit int) ([]store.Chan
 
 var _ store.WithdrawalEngine = (*DB)(nil)
 
+// EnterStage moves withdrawal id into stage at time at, as the payments
+// backend would: the demo ledger's (and tests') way to change a stage
+// outside the seeded plan.
+func (db *DB) EnterStage(ctx context.Context, id int64, stage store.WithdrawalStage, at time.Time) error {
+	if err := db.write(ctx, func(tx querier) error { return enterStage(ctx, tx, id, string(stage), nanos(at)) }); err != nil {
+		return fmt.Errorf("withdrawal %d enters %s: %w", id, stage, err)
+	}
+	return nil
+}
+
+// enterStage appends the stage to the withdrawal's history and makes it
+// the current one (the trigger of 0014 sets stage_since); tx must be a
+// transaction.
+func enterStage(ctx context.Context, tx querier, id int64, stage string, at sql.NullInt64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawal_stage_changes (withdrawal_id, seq, stage, at)
+		SELECT ?, COALESCE(MAX(seq), -1) + 1, ?, ? FROM withdrawal_stage_changes WHERE withdrawal_id = ?`,
+		id, stage, at, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE withdrawals SET stage = ? WHERE id = ?`, stage, id)
+	return err
+}
+
 // AdvanceWithdrawals enters the planned stages due by now (seeded by
 // SeedDemo), in one transaction; each plan row is used once.
 func (db *DB) AdvanceWithdrawals(ctx context.Context, now time.Time) error {
@@ -156,12 +179,7 @@ func (db *DB) AdvanceWithdrawals(ctx context.Context, now time.Time) error {
 			return err
 		}
 		for _, s := range due {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawal_stage_changes (withdrawal_id, seq, stage, at)
-				SELECT ?, COALESCE(MAX(seq), -1) + 1, ?, ? FROM withdrawal_stage_changes WHERE withdrawal_id = ?`,
-				s.id, s.stage, s.at, s.id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE withdrawals SET stage = ? WHERE id = ?`, s.stage, s.id); err != nil {
+			if err := enterStage(ctx, tx, s.id, s.stage, s.at); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM demo_withdrawal_plan WHERE withdrawal_id = ? AND at = ?`, s.id, s.at); err != nil {

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"paydesk/store"
 )
@@ -29,6 +30,39 @@ func testOpenWithdrawals(t *testing.T, s store.Ledger) {
 			want := byID(fixtureWithdrawals, withdrawalID, tt.wantIDs)
 			if err != nil || !same(got, want) {
 				t.Errorf("OpenWithdrawals(%d, %d) = %+v, %v; want %+v", tt.after, tt.limit, got, err, want)
+			}
+		})
+	}
+}
+
+func testOpenWithdrawalsSince(t *testing.T, s store.Ledger) {
+	ctx := t.Context()
+	// Of the fixture's open withdrawals, 31 entered approval 6 days ago and
+	// 30 processing 2 hours ago (it had entered approval 5 hours ago: the
+	// current stage counts, not the first).
+	tests := []struct {
+		name    string
+		since   time.Time
+		afterID int64
+		before  time.Time
+		limit   int
+		wantIDs []int64
+	}{
+		{"all, by stage began", time.Time{}, 0, base, 0, []int64{31, 30}},
+		{"first page", time.Time{}, 0, base, 1, []int64{31}},
+		{"next page, after the cursor", ago(6 * day), 31, base, 1, []int64{30}},
+		{"since is inclusive", ago(6 * day), 0, base, 0, []int64{31, 30}},
+		{"since past the first", ago(6 * day).Add(time.Nanosecond), 0, base, 0, []int64{30}},
+		{"before is exclusive", time.Time{}, 0, ago(2 * time.Hour), 0, []int64{31}},
+		{"not the first stage's start", ago(5 * time.Hour), 0, ago(3 * time.Hour), 0, nil},
+		{"past the end", ago(2 * time.Hour), 30, base, 10, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.OpenWithdrawalsSince(ctx, tt.since, tt.afterID, tt.before, tt.limit)
+			want := byID(fixtureWithdrawals, withdrawalID, tt.wantIDs)
+			if err != nil || !same(got, want) {
+				t.Errorf("OpenWithdrawalsSince(%v, %d, %v, %d) = %+v, %v; want %+v", tt.since, tt.afterID, tt.before, tt.limit, got, err, want)
 			}
 		})
 	}
