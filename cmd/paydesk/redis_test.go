@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -45,27 +43,17 @@ func TestServeRefusesABadRedisURL(t *testing.T) {
 func TestServeWithRedisGoingAway(t *testing.T) {
 	srv := redistest.StartPersistent(t)
 	api := telegramtest.New(t)
-	cfg, err := loadConfig(func(k string) string {
-		return map[string]string{
-			"PAYDESK_TELEGRAM_TOKEN":   telegramtest.Token,
-			"PAYDESK_TELEGRAM_API_URL": api.URL(),
-			"PAYDESK_DB":               filepath.Join(t.TempDir(), "paydesk.db"),
-			"PAYDESK_DEMO":             "1",
-			"PAYDESK_SECRET":           testSecret,
-			"PAYDESK_REDIS_URL":        srv.URL(),
-			"PAYDESK_WEBHOOK_URL":      "https://bot.example.com/telegram/hook",
-			"PAYDESK_WEBHOOK_LISTEN":   "127.0.0.1:0",
-			"PAYDESK_WEBHOOK_SECRET":   testWebhookSecret,
-		}[k]
+	m := startServeWithEnv(t, map[string]string{
+		"PAYDESK_TELEGRAM_TOKEN":   telegramtest.Token,
+		"PAYDESK_TELEGRAM_API_URL": api.URL(),
+		"PAYDESK_DB":               filepath.Join(t.TempDir(), "paydesk.db"),
+		"PAYDESK_DEMO":             "1",
+		"PAYDESK_SECRET":           testSecret,
+		"PAYDESK_REDIS_URL":        srv.URL(),
+		"PAYDESK_WEBHOOK_URL":      "https://bot.example.com/telegram/hook",
+		"PAYDESK_WEBHOOK_LISTEN":   "127.0.0.1:0",
+		"PAYDESK_WEBHOOK_SECRET":   testWebhookSecret,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
 	base := "http://" + m.Addr().String()
 	post := func(id int64, text string) int {
 		u := telegramtest.CommandUpdate(7301, 7301, "cs", text)

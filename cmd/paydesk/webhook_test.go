@@ -17,35 +17,25 @@ const testWebhookSecret = "serve-webhook-secret-0123456789"
 
 func TestServeInWebhookMode(t *testing.T) {
 	api := telegramtest.New(t)
-	cfg, err := loadConfig(func(k string) string {
-		return map[string]string{
-			"PAYDESK_TELEGRAM_TOKEN":          telegramtest.Token,
-			"PAYDESK_TELEGRAM_API_URL":        api.URL(),
-			"PAYDESK_DB":                      filepath.Join(t.TempDir(), "paydesk.db"),
-			"PAYDESK_DEMO":                    "1",
-			"PAYDESK_SECRET":                  testSecret,
-			"PAYDESK_WEBHOOK_URL":             "https://bot.example.com/telegram/hook",
-			"PAYDESK_WEBHOOK_LISTEN":          "127.0.0.1:0",
-			"PAYDESK_HTTP_LISTEN":             "127.0.0.1:0",
-			"PAYDESK_WEBHOOK_SECRET":          testWebhookSecret,
-			"PAYDESK_WEBHOOK_MAX_CONNECTIONS": "20",
-		}[k]
+	m := startServeWithEnv(t, map[string]string{
+		"PAYDESK_TELEGRAM_TOKEN":          telegramtest.Token,
+		"PAYDESK_TELEGRAM_API_URL":        api.URL(),
+		"PAYDESK_DB":                      filepath.Join(t.TempDir(), "paydesk.db"),
+		"PAYDESK_DEMO":                    "1",
+		"PAYDESK_SECRET":                  testSecret,
+		"PAYDESK_WEBHOOK_URL":             "https://bot.example.com/telegram/hook",
+		"PAYDESK_WEBHOOK_LISTEN":          "127.0.0.1:0",
+		"PAYDESK_HTTP_LISTEN":             "127.0.0.1:0",
+		"PAYDESK_WEBHOOK_SECRET":          testWebhookSecret,
+		"PAYDESK_WEBHOOK_MAX_CONNECTIONS": "20",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := m.Run(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
 
 	set := api.CallsTo("setWebhook")
 	if len(set) != 1 {
 		t.Fatalf("%d setWebhook calls, want 1", len(set))
 	}
 	p := set[0].Params
-	if p["url"] != cfg.WebhookURL || p["secret_token"] != testWebhookSecret || p["max_connections"] != int64(20) {
+	if p["url"] != m.Config.WebhookURL || p["secret_token"] != testWebhookSecret || p["max_connections"] != int64(20) {
 		t.Errorf("setWebhook %v", p)
 	}
 	// Edits reach support as marked notes, so they are asked for too.
@@ -125,4 +115,20 @@ func TestServePollingDeletesTheWebhookFirst(t *testing.T) {
 	if drop, ok := del[0].Params["drop_pending_updates"]; ok && drop != false {
 		t.Errorf("deleteWebhook drops pending updates: %v", del[0].Params)
 	}
+}
+
+// startServeWithEnv runs serve's Main with env as its whole environment until the
+// test ends.
+func startServeWithEnv(t *testing.T, env map[string]string) *Main {
+	t.Helper()
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := m.Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
 }
