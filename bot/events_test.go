@@ -216,8 +216,14 @@ func TestBackendEventsQuietHoursAndBlockedChat(t *testing.T) {
 			t.Errorf("a blocked chat was sent the notice: %q", c.Text())
 		}
 	}
-	if due, _ := r.db.DueNotices(t.Context(), night.Add(48*time.Hour), 0); len(due) != 0 {
-		t.Errorf("notices still kept after they were sent: %+v", due)
+	// Only this event's notice: the demo ledger's own planned stage changes
+	// (other customers' withdrawals arriving a day after the seed) may be
+	// deferred by their quiet hours, depending on the hour the test runs.
+	due, _ = r.db.DueNotices(t.Context(), night.Add(48*time.Hour), 0)
+	for _, n := range due {
+		if n.ObjectID == w.ID {
+			t.Errorf("the notice is still kept after it was sent: %+v", n)
+		}
 	}
 }
 
