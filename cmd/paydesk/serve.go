@@ -28,17 +28,6 @@ const updateTimeout = 90 * time.Second
 // apiTimeout bounds one Bot API call (go-telegram/bot's own default).
 const apiTimeout = time.Minute
 
-// apiClient is the HTTP client of the Bot API calls. The default transport
-// keeps 2 idle connections per host, so a bot answering more than 2 chats
-// at once dials (and TLS-handshakes) a new connection for most calls; this
-// one keeps one per sender that can be busy at once.
-func apiClient(workers int) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = max(2*workers, 64)
-	t.MaxIdleConnsPerHost = t.MaxIdleConns
-	return &http.Client{Timeout: apiTimeout, Transport: t}
-}
-
 // shutdownGrace is how long Close lets webhook requests in flight finish,
 // and then queued replies go out.
 const shutdownGrace = time.Minute
@@ -115,7 +104,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	api, err := tg.New(m.Config.Token, tg.WithServerURL(m.Config.APIURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(apiTimeout, apiClient(m.Config.Workers)))
+		tg.WithHTTPClient(apiTimeout, bot.NewAPIClient(2*m.Config.Workers, apiTimeout)))
 	if err != nil {
 		return fmt.Errorf("telegram client: %w", err)
 	}
