@@ -6,8 +6,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MaxCallbackData is Telegram's limit on callback_data, in bytes.
@@ -39,12 +42,26 @@ func (a Action) Arg(i int) int64 {
 // signer makes and checks callback data: "name|id|id|mac", ids in base 36,
 // the MAC over the chat id too, so a button is valid only in the chat it was
 // sent to.
-type signer struct{ key []byte }
+type signer struct {
+	// macs keeps keyed HMACs to Reset and reuse: every button of every
+	// screen is signed, and keying a new HMAC costs two SHA-256 states.
+	macs *sync.Pool
+}
+
+func newSigner(key []byte) signer {
+	return signer{macs: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
+}
 
 func (s signer) mac(chatID int64, payload string) string {
-	h := hmac.New(sha256.New, s.key)
-	fmt.Fprintf(h, "%d|%s", chatID, payload)
-	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:macBytes])
+	h := s.macs.Get().(hash.Hash)
+	defer s.macs.Put(h)
+	h.Reset()
+	var buf [24]byte
+	h.Write(strconv.AppendInt(buf[:0], chatID, 10))
+	h.Write([]byte{'|'})
+	io.WriteString(h, payload)
+	var sum [sha256.Size]byte
+	return base64.RawURLEncoding.EncodeToString(h.Sum(sum[:0])[:macBytes])
 }
 
 // sign encodes an action for a chat. It panics when the result would not fit

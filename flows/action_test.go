@@ -7,7 +7,7 @@ import (
 )
 
 func TestActionSignVerify(t *testing.T) {
-	s := signer{key: []byte("0123456789abcdef0123456789abcdef")}
+	s := newSigner([]byte("0123456789abcdef0123456789abcdef"))
 	data := s.sign(42, "tr", 12345, 7)
 	if len(data) > MaxCallbackData {
 		t.Fatalf("callback data %q is %d bytes", data, len(data))
@@ -20,7 +20,7 @@ func TestActionSignVerify(t *testing.T) {
 		t.Fatalf("decoded %+v", a)
 	}
 
-	other := signer{key: []byte("another key, another deployment!")}
+	other := newSigner([]byte("another key, another deployment!"))
 	refused := map[string]struct {
 		chat int64
 		data string
@@ -45,7 +45,7 @@ func TestActionSignVerify(t *testing.T) {
 }
 
 func TestActionLongestFitsCallbackData(t *testing.T) {
-	s := signer{key: []byte("k")}
+	s := newSigner([]byte("k"))
 	// Three int64 maxima with a 6-letter name fit; four do not.
 	const max = int64(^uint64(0) >> 1)
 	data := s.sign(-1001234567890, "abcdef", max, max, max)

@@ -49,7 +49,7 @@ func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = n
 
 // WithSecret sets the key that signs buttons and link tokens.
 func WithSecret(secret []byte) Option {
-	return func(e *Engine) { e.signer = signer{key: secret}; e.linkKey = secret }
+	return func(e *Engine) { e.signer = newSigner(secret); e.linkKey = secret }
 }
 
 // WithSessionTTL sets how long an unfinished step stays valid.
@@ -68,6 +68,7 @@ func New(state store.State, ledger store.Ledger, opts ...Option) *Engine {
 		log:    slog.Default(),
 		router: NewRouter(),
 		hours:  DefaultSupportHours(),
+		signer: newSigner(nil), // tests only: serve always passes WithSecret
 	}
 	for _, o := range opts {
 		o(e)
@@ -240,6 +241,7 @@ type Conv struct {
 	Customer *store.Customer // nil while the chat is not linked
 	Lang     string          // the language replies to this chat are rendered in
 	out      Outcome
+	ledger   *memoLedger // made by Ledger
 	// unrecorded keeps the event out of the chat's exchanges (the agents
 	// see it in the topic anyway).
 	unrecorded    bool
@@ -272,8 +274,15 @@ func (c *Conv) Context() context.Context { return c.ctx }
 // State is what the bot keeps: sessions, nudge claims, tickets.
 func (c *Conv) State() store.State { return c.e.state }
 
-// Ledger is the payments backend's data and writes.
-func (c *Conv) Ledger() store.Ledger { return c.e.ledger }
+// Ledger is the payments backend's data and writes. The customers, tiers
+// and providers one event reads are remembered for the rest of it
+// (memoLedger): a list of withdrawals asks for each one's provider.
+func (c *Conv) Ledger() store.Ledger {
+	if c.ledger == nil {
+		c.ledger = newMemoLedger(c.e.ledger)
+	}
+	return c.ledger
+}
 
 // Log is the engine's logger.
 func (c *Conv) Log() *slog.Logger { return c.e.log }

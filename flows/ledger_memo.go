@@ -6,11 +6,11 @@ import (
 	"paydesk/store"
 )
 
-// memoLedger remembers the customers, tiers and providers a tick has read,
-// for the rest of that tick: walking the open withdrawals asks for the same
+// memoLedger remembers the customers, tiers and providers a tick or an
+// event has read, for the rest of it: walking withdrawals asks for the same
 // few of them once per withdrawal, and each ask is a round trip to the
-// ledger. It is made per tick, so a change in the ledger shows on the next.
-// Not safe for concurrent use.
+// ledger. It is made per tick and per event, so a change in the ledger
+// shows on the next. Not safe for concurrent use.
 type memoLedger struct {
 	store.Ledger
 	customers map[store.CustomerID]store.Customer

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -29,6 +30,11 @@ type Localizer struct {
 	// cannot take without floats still use the locale's symbols.
 	decimalSep string
 	minusSign  string
+
+	// fixed keeps the text of each message rendered without arguments (most
+	// button labels and titles): the bundle is read-only, so it never
+	// changes, and go-i18n's lookup and template cost more than the text.
+	fixed sync.Map // message ID -> string
 }
 
 func newLocalizer(b *Bundle, lang string) *Localizer {
@@ -51,6 +57,11 @@ func (l *Localizer) Lang() string { return l.lang }
 // argument the template uses but m lacks, is an error (wrapping go-i18n's,
 // e.g. *i18n.MessageNotFoundErr) rather than a silent English fallback.
 func (l *Localizer) Render(m Msg) (string, error) {
+	if len(m.Args) == 0 && m.Count == nil {
+		if s, ok := l.fixed.Load(m.ID); ok {
+			return s.(string), nil
+		}
+	}
 	data := make(map[string]any, len(m.Args)+1)
 	for k, v := range m.Args {
 		s, err := l.arg(v)
@@ -70,6 +81,9 @@ func (l *Localizer) Render(m Msg) (string, error) {
 	})
 	if err != nil {
 		return "", fmt.Errorf("render %q in %s: %w", m.ID, l.lang, err)
+	}
+	if len(m.Args) == 0 && m.Count == nil {
+		l.fixed.Store(m.ID, text)
 	}
 	return text, nil
 }

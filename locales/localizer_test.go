@@ -200,3 +200,28 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderRemembersOnlyFixedTexts checks the cache of texts without
+// arguments: it must never answer for a message rendered with arguments or
+// a count, nor keep a failed render.
+func TestRenderRemembersOnlyFixedTexts(t *testing.T) {
+	l := fakeBundle(t, fakeEN, fakeRU, fakeCS).For("en")
+	if _, err := l.Render(Msg{ID: "greet"}); err == nil {
+		t.Fatal(`"greet" without its argument rendered`)
+	}
+	for _, name := range []string{"Ann", "Bob"} {
+		if got, _ := l.Render(M("greet", "Name", name)); !strings.Contains(got, name) {
+			t.Errorf("greet %s rendered %q", name, got)
+		}
+	}
+	for n, want := range map[int]string{1: "1 day", 5: "5 days"} {
+		if got, _ := l.Render(Msg{ID: "waiting", Count: n}); got != want {
+			t.Errorf("waiting %d rendered %q, want %q", n, got, want)
+		}
+	}
+	first, err1 := l.Render(Msg{ID: "only_en"})
+	again, err2 := l.Render(Msg{ID: "only_en"})
+	if err1 != nil || err2 != nil || first != "English only" || again != first {
+		t.Errorf("only_en rendered %q (%v), then %q (%v)", first, err1, again, err2)
+	}
+}

@@ -43,6 +43,7 @@ type benchConfig struct {
 	baseline bool
 	keep     string
 	cpuprof  string
+	memprof  string
 }
 
 // runBench measures serve's real webhook handler, dispatcher, flows and
@@ -65,6 +66,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	fs.BoolVar(&c.baseline, "baseline", false, "also run the same harness against a bare go-telegram/bot echo bot, and print the ratio")
 	fs.StringVar(&c.keep, "db", "", "the SQLite file to use (default: a new one in a temporary directory)")
 	fs.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of paydesk's measured part to this file (go tool pprof)")
+	fs.StringVar(&c.memprof, "memprofile", "", "write an allocation profile of the whole run to this file when it ends (go tool pprof -sample_index=alloc_space)")
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -194,6 +196,9 @@ func benchPaydesk(ctx context.Context, c benchConfig, limits bot.Limits, script 
 		Chats: chats, Script: script, Duration: c.duration, Warmup: c.warmup, Rate: c.rate,
 	})
 	heapAfter := loadtest.LiveHeap()
+	if c.memprof != "" {
+		err = errors.Join(err, writeAllocProfile(c.memprof))
+	}
 	stats := m.db.WriteStats()
 	if cerr := m.Close(); cerr != nil {
 		err = errors.Join(err, cerr)
@@ -279,6 +284,15 @@ func linkCustomers(ctx context.Context, c benchConfig, path string, chats []int6
 	close(next)
 	wg.Wait()
 	return errors.Join(errors.Join(errs...), db.Close())
+}
+
+// writeAllocProfile writes the allocations made since the process started.
+func writeAllocProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("bench: --memprofile: %w", err)
+	}
+	return errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
 }
 
 // startCPUProfile profiles from the end of the warm-up; stop ends it.

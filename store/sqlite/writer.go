@@ -157,36 +157,38 @@ func (w *writer) commit(group []*writeJob) {
 		}
 		tell()
 	}
-	if _, err := w.conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+	// The transaction's own statements are prepared once too: parsing
+	// SAVEPOINT and RELEASE for every write was a tenth of the writer's time.
+	q := cachedQuerier{stmts: w.stmts, fallback: w.conn, detach: true}
+	if _, err := q.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
-	q := cachedQuerier{stmts: w.stmts, fallback: w.conn, detach: true}
 	for i, j := range live {
 		if err := j.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
-		if _, err := w.conn.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+		if _, err := q.ExecContext(ctx, `SAVEPOINT write`); err != nil {
 			fail(errors.Join(fmt.Errorf("savepoint: %w", err), w.rollback(ctx)))
 			return
 		}
 		err := j.fn(q)
 		if err != nil {
 			errs[i] = err
-			if _, rerr := w.conn.ExecContext(ctx, `ROLLBACK TO write`); rerr != nil {
+			if _, rerr := q.ExecContext(ctx, `ROLLBACK TO write`); rerr != nil {
 				// The transaction itself is gone (SQLite rolled it back on
 				// an I/O error): nothing of the group was written.
 				fail(errors.Join(fmt.Errorf("roll back to savepoint: %w", rerr), w.rollback(ctx)))
 				return
 			}
 		}
-		if _, err := w.conn.ExecContext(ctx, `RELEASE write`); err != nil {
+		if _, err := q.ExecContext(ctx, `RELEASE write`); err != nil {
 			fail(errors.Join(fmt.Errorf("release savepoint: %w", err), w.rollback(ctx)))
 			return
 		}
 	}
-	if _, err := w.conn.ExecContext(ctx, `COMMIT`); err != nil {
+	if _, err := q.ExecContext(ctx, `COMMIT`); err != nil {
 		fail(errors.Join(fmt.Errorf("commit: %w", err), w.rollback(ctx)))
 		return
 	}
