@@ -71,6 +71,7 @@ type Bot struct {
 	mu          sync.Mutex
 	queues      map[int64][]store.Delivery // per chat, in commit order
 	queued      map[int64]bool             // delivery ids in queues
+	failing     map[int64]time.Time        // set-aside delivery ids: since when (setAside)
 
 	// The support groups' members as last checked, and the users who
 	// wrote there by username (agent.go).
@@ -78,8 +79,9 @@ type Bot struct {
 	members   map[memberKey]memberSeen
 	usernames map[usernameKey]models.User
 
-	// GivenUp counts the replies dropped after deliveryRounds (for
-	// metrics); each is logged with its chat and delivery id.
+	// GivenUp counts the replies dropped after failing for
+	// deliveryPatience (for metrics); each is logged with its chat and
+	// delivery id.
 	GivenUp atomic.Int64
 }
 
@@ -129,7 +131,7 @@ func WithRetry(r Retry) Option { return func(b *Bot) { b.retry = r } }
 func New(api API, st store.State, ledger store.Ledger, bundle *locales.Bundle, opts ...Option) *Bot {
 	b := &Bot{api: api, st: st, locales: bundle, log: slog.Default(), clock: realClock{},
 		lease: time.Minute, limits: DefaultLimits(), retry: DefaultRetry(),
-		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{},
+		queues: map[int64][]store.Delivery{}, queued: map[int64]bool{}, failing: map[int64]time.Time{},
 		members: map[memberKey]memberSeen{}, usernames: map[usernameKey]models.User{}}
 	b.sendCtx, b.stopSending = context.WithCancel(context.Background())
 	for _, o := range opts {

@@ -87,15 +87,21 @@ func (b *Bot) enqueue(list []store.Delivery) {
 }
 
 // deliveryRounds bounds the outbox calls (each with its own retries) one
-// delivery gets. An error that is never final (an answer the client cannot
-// decode, an outage longer than all of them) would otherwise hold every
-// later reply to the chat forever.
+// delivery gets in a row. An error that is never final (an answer the
+// client cannot decode, an outage longer than all of them) would otherwise
+// hold every later reply to the chat forever.
 const deliveryRounds = 3
+
+// deliveryPatience is how long a reply that keeps failing without a final
+// answer is set aside and tried again before it is given up for good: an
+// outage of Telegram (or of the network or proxy in front of it) of up to
+// a day loses no reply.
+const deliveryPatience = 24 * time.Hour
 
 // drain sends a chat's queue until it is empty. A delivery is forgotten
 // once Telegram has had its say (sent, or refused for good); one that
 // cannot be sent now is retried after a pause, holding the later ones back,
-// up to deliveryRounds times: then it is given up (logged) and the later
+// up to deliveryRounds times: then it is set aside (setAside) and the later
 // ones go. When the bot stops, the queue stays in the store for the next
 // start. In a support group whose budget is short, the customers' text
 // messages queued for one topic go out folded into one message.
@@ -137,9 +143,16 @@ func (b *Bot) drain(chat int64) {
 				}
 				continue
 			}
+			rounds = 0
+			if b.setAside(d) {
+				b.metrics.SetAside()
+				b.log.Warn("reply set aside, sending the next ones; it is tried again once its lease runs out",
+					"chat", chat, "delivery", d.ID, "rounds", deliveryRounds, "err", err)
+				continue
+			}
 			b.GivenUp.Add(1)
 			b.metrics.GivenUp()
-			b.log.Error("reply given up, sending the next ones", "chat", chat, "delivery", d.ID, "rounds", rounds, "err", err)
+			b.log.Error("reply given up after failing for a day, sending the next ones", "chat", chat, "delivery", d.ID, "err", err)
 		}
 		if err == nil && d.Proactive {
 			b.metrics.NudgeSent()
@@ -231,7 +244,37 @@ func (b *Bot) forget(id int64) {
 	}
 	b.mu.Lock()
 	delete(b.queued, id)
+	delete(b.failing, id)
 	b.mu.Unlock()
+}
+
+// setAside takes d, which failed deliveryRounds times in a row, out of its
+// chat's queue but leaves it in the store, so the chat's later replies go
+// and the resend loop (Resend) tries d again once its lease has run out. It
+// reports false once d has been failing for deliveryPatience: then it is
+// given up. When d was first set aside is kept in memory: a restart gives
+// d another day.
+func (b *Bot) setAside(d store.Delivery) bool {
+	now := b.clock.Now()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	since, ok := b.failing[d.ID]
+	if !ok {
+		since = now
+		b.failing[d.ID] = now
+	}
+	if now.Sub(since) >= deliveryPatience {
+		return false
+	}
+	kept := b.queues[d.ChatID][:0]
+	for _, x := range b.queues[d.ChatID] {
+		if x.ID != d.ID {
+			kept = append(kept, x)
+		}
+	}
+	b.queues[d.ChatID] = kept
+	delete(b.queued, d.ID)
+	return true
 }
 
 // dropQueue forgets a chat's queue when the bot stops; the deliveries stay

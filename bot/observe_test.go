@@ -54,6 +54,7 @@ func TestNilMetricsDoNothing(t *testing.T) {
 	m.Blocked()
 	m.NudgeSent()
 	m.GivenUp()
+	m.SetAside()
 	m.StoreOp("commit_update", 1)
 	m.QueueDepth(func() int { return 0 })
 	m.TicketsOpen(nil)

@@ -33,6 +33,7 @@ type Metrics struct {
 	blocked    prometheus.Counter
 	nudges     prometheus.Counter
 	givenUp    prometheus.Counter
+	setAside   prometheus.Counter
 	storeOps   *prometheus.HistogramVec // op
 }
 
@@ -81,7 +82,11 @@ func New() *Metrics {
 	})
 	m.givenUp = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "paydesk_replies_given_up_total",
-		Help: "Replies dropped after every round of retries failed, so the chat's later replies could go.",
+		Help: "Replies dropped after failing without a final answer from Telegram for a day.",
+	})
+	m.setAside = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "paydesk_replies_set_aside_total",
+		Help: "Replies set aside after three rounds of retries failed, so the chat's later replies could go; they stay stored and are tried again.",
 	})
 	m.storeOps = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "paydesk_store_operation_seconds",
@@ -89,7 +94,7 @@ func New() *Metrics {
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 5},
 	}, []string{"op"})
 	m.reg.MustRegister(m.updates, m.handling, m.apiCalls, m.apiRetries, m.outboxWait,
-		m.blocked, m.nudges, m.givenUp, m.storeOps,
+		m.blocked, m.nudges, m.givenUp, m.setAside, m.storeOps,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -150,7 +155,15 @@ func (m *Metrics) NudgeSent() {
 	m.nudges.Inc()
 }
 
-// GivenUp counts a reply dropped after its last round of retries.
+// SetAside counts a reply set aside after three rounds of retries.
+func (m *Metrics) SetAside() {
+	if m == nil {
+		return
+	}
+	m.setAside.Inc()
+}
+
+// GivenUp counts a reply dropped after failing for a day.
 func (m *Metrics) GivenUp() {
 	if m == nil {
 		return

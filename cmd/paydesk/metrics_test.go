@@ -86,6 +86,7 @@ func TestServeExportsMetrics(t *testing.T) {
 		`paydesk_outbox_queue_depth`:                                       0,
 		`paydesk_nudges_sent_total`:                                        0,
 		`paydesk_replies_given_up_total`:                                   0,
+		`paydesk_replies_set_aside_total`:                                  0,
 		`paydesk_store_operation_seconds_count{op="commit_update"}`:        4,
 		`paydesk_store_operation_seconds_count{op="update_handled"}`:       5,
 		`paydesk_outbox_wait_seconds_count{priority="interactive"}`:        7,
