@@ -52,7 +52,7 @@ func (b *Bot) handleAgent(ctx context.Context, m *models.Message) ([]store.Deliv
 		return nil, nil
 	}
 	group := m.Chat.ID
-	b.sawAgent(group, m.From)
+	b.sawAgent(ctx, group, m.From)
 	var t store.Ticket
 	var err error
 	if m.IsTopicMessage && m.MessageThreadID != 0 {
@@ -78,7 +78,11 @@ func (b *Bot) handleAgent(ctx context.Context, m *models.Message) ([]store.Deliv
 		ev.ReplyTo = &colleague
 	}
 	if arg := strings.TrimSpace(ev.Args); ev.Command == "assign" && strings.HasPrefix(arg, "@") {
-		if u, ok := b.agentNamed(group, arg); ok {
+		u, ok, err := b.agentNamed(ctx, group, arg)
+		if err != nil {
+			return nil, fmt.Errorf("agent named %s in group %d: %w", arg, group, err)
+		}
+		if ok {
 			named := b.agentOf(ctx, group, u)
 			ev.Named = &named
 		}
@@ -157,13 +161,27 @@ func (b *Bot) agentOf(ctx context.Context, group int64, u *models.User) flows.Ag
 
 // sawAgent remembers a user who wrote in a support group, so /assign
 // @username can name them: Telegram tells bots no user id for a username.
-func (b *Bot) sawAgent(group int64, u *models.User) {
+// It is kept in State, for every replica and past a restart; usernames
+// is only what this process has written there, so an agent's every
+// message does not cost a write.
+func (b *Bot) sawAgent(ctx context.Context, group int64, u *models.User) {
 	if u.Username == "" {
 		return
 	}
+	key := usernameKey{group, strings.ToLower(u.Username)}
 	b.agentsMu.Lock()
-	defer b.agentsMu.Unlock()
-	b.usernames[usernameKey{group, strings.ToLower(u.Username)}] = *u
+	known, ok := b.usernames[key]
+	b.agentsMu.Unlock()
+	if ok && known.ID == u.ID && known.FirstName == u.FirstName {
+		return
+	}
+	if err := b.st.RememberAgent(ctx, group, store.Agent{UserID: u.ID, Username: u.Username, FirstName: u.FirstName}); err != nil {
+		b.log.Warn("remember agent's username", "group", group, "user", u.ID, "err", err)
+		return
+	}
+	b.agentsMu.Lock()
+	b.usernames[key] = *u
+	b.agentsMu.Unlock()
 }
 
 type usernameKey struct {
@@ -171,13 +189,16 @@ type usernameKey struct {
 	name  string
 }
 
-// agentNamed is the member of group named "@username" who has written
-// there since the bot started.
-func (b *Bot) agentNamed(group int64, name string) (*models.User, bool) {
-	b.agentsMu.Lock()
-	defer b.agentsMu.Unlock()
-	u, ok := b.usernames[usernameKey{group, strings.ToLower(strings.TrimPrefix(name, "@"))}]
-	return &u, ok
+// agentNamed is who last wrote in group as "@username", on any replica.
+func (b *Bot) agentNamed(ctx context.Context, group int64, name string) (*models.User, bool, error) {
+	a, err := b.st.AgentByUsername(ctx, group, strings.TrimPrefix(name, "@"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return &models.User{ID: a.UserID, FirstName: a.FirstName, Username: a.Username}, true, nil
 }
 
 func isMember(m *models.ChatMember) bool {

@@ -380,6 +380,22 @@ func TestRelayBothWaysForEveryKind(t *testing.T) {
 	want(t, r.from(agentMsg(anna, 99, "hello")), "copyMessage", 0)
 }
 
+// TestAssignByUsernameAfterARestart: who wrote in the group under which
+// @username is kept in State, so /assign @username knows them after a
+// restart (or on another replica): here a non-member cannot be given the
+// ticket by name. Kept in memory, @eve was unknown after the restart and
+// got the ticket by name alone.
+func TestAssignByUsernameAfterARestart(t *testing.T) {
+	r := newSupportRig(t, supportChat)
+	r.handOff()
+	r.api.SetMember(supportChat, boris, "administrator")
+	r.from(agentMsg(eve, firstTopic, "я тоже тут"))
+	r.restart()
+	calls := r.from(agentMsg(boris, firstTopic, "/assign @EVE"))
+	want(t, calls, "editForumTopic", 0)
+	contains(t, want(t, calls, "sendMessage", 1)[0], "@eve is not a member of the support group")
+}
+
 func TestAgentCommands(t *testing.T) {
 	r := newSupportRig(t, supportChat)
 	r.handOff()

@@ -100,7 +100,6 @@ type State interface {
 	Tickets
 	Support     // topics, assignment, the exchanges on a case card
 	Suggestions // locale testers' /fix suggestions
-	Support     // topics, assignment, the exchanges on a case card
 	Notices     // the backend's events handled, notices held back by quiet hours
 	// Ping reports whether the store is reachable (readiness).
 	Ping(ctx context.Context) error

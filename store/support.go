@@ -23,6 +23,13 @@ type Assignee struct {
 	Name   string // "@username" or the first name
 }
 
+// Agent is a user who wrote in a support group, as Telegram showed them.
+type Agent struct {
+	UserID    int64
+	Username  string // without "@", as written
+	FirstName string
+}
+
 // Exchange is one line of a chat's recent conversation, kept (bounded) so
 // the case card can show agents what happened before the handoff.
 type Exchange struct {
@@ -77,6 +84,14 @@ type Support interface {
 	AssignTicket(ctx context.Context, id int64, a Assignee) error
 	// TicketAssignee is who has the ticket; zero if nobody took it yet.
 	TicketAssignee(ctx context.Context, id int64) (Assignee, error)
+	// RememberAgent records that a wrote in support group chatID, so
+	// /assign @username can name them on every replica: Telegram tells
+	// bots no user by username. Usernames are matched without case; the
+	// latest user wins.
+	RememberAgent(ctx context.Context, chatID int64, a Agent) error
+	// AgentByUsername is who last wrote in the group under username;
+	// ErrNotFound if nobody.
+	AgentByUsername(ctx context.Context, chatID int64, username string) (Agent, error)
 	// AddExchanges appends lines to a chat's recent conversation and keeps
 	// only its newest keep lines.
 	AddExchanges(ctx context.Context, chatID int64, lines []Exchange, keep int) error

@@ -126,3 +126,33 @@ func (s *Store) RelayedCopy(ctx context.Context, fromChat int64, fromMsg int) (i
 	}
 	return toChat, toMsg, nil
 }
+
+// agentsKey is the hash of a support group's agents by lower-case
+// username, each "userID:username:firstName" (a username has no colon).
+func (s *Store) agentsKey(chatID int64) string {
+	return s.prefix + ":agents:{" + strconv.FormatInt(chatID, 10) + "}"
+}
+
+// RememberAgent records who wrote in a support group under a username.
+func (s *Store) RememberAgent(ctx context.Context, chatID int64, a store.Agent) error {
+	v := strconv.FormatInt(a.UserID, 10) + ":" + a.Username + ":" + a.FirstName
+	return wrap(s.rdb.HSet(ctx, s.agentsKey(chatID), strings.ToLower(a.Username), v).Err(), "remember agent @%s of group %d", a.Username, chatID)
+}
+
+// AgentByUsername is who last wrote in a support group under username.
+func (s *Store) AgentByUsername(ctx context.Context, chatID int64, username string) (store.Agent, error) {
+	v, err := s.rdb.HGet(ctx, s.agentsKey(chatID), strings.ToLower(username)).Result()
+	if errors.Is(err, goredis.Nil) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return store.Agent{}, fmt.Errorf("agent @%s of group %d: %w", username, chatID, err)
+	}
+	id, rest, _ := strings.Cut(v, ":")
+	a := store.Agent{}
+	a.Username, a.FirstName, _ = strings.Cut(rest, ":")
+	if a.UserID, err = strconv.ParseInt(id, 10, 64); err != nil {
+		return store.Agent{}, fmt.Errorf("agent @%s of group %d: %q: %w", username, chatID, v, err)
+	}
+	return a, nil
+}

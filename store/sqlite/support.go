@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"paydesk/store"
@@ -244,4 +245,30 @@ func affectedOne(res sql.Result, err error, format string, args ...any) error {
 		return fmt.Errorf(format+": %w", append(args, store.ErrNotFound)...)
 	}
 	return nil
+}
+
+// RememberAgent records who wrote in a support group under a username.
+func (db *DB) RememberAgent(ctx context.Context, chatID int64, a store.Agent) error {
+	_, err := db.exec(ctx, `INSERT INTO agent_usernames (group_id, username, user_id, shown_username, first_name) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (group_id, username) DO UPDATE SET user_id = excluded.user_id,
+			shown_username = excluded.shown_username, first_name = excluded.first_name`,
+		chatID, strings.ToLower(a.Username), a.UserID, a.Username, a.FirstName)
+	if err != nil {
+		return fmt.Errorf("remember agent @%s of group %d: %w", a.Username, chatID, err)
+	}
+	return nil
+}
+
+// AgentByUsername is who last wrote in a support group under username.
+func (db *DB) AgentByUsername(ctx context.Context, chatID int64, username string) (store.Agent, error) {
+	var a store.Agent
+	err := db.rd.QueryRowContext(ctx, `SELECT user_id, shown_username, first_name FROM agent_usernames WHERE group_id = ? AND username = ?`,
+		chatID, strings.ToLower(username)).Scan(&a.UserID, &a.Username, &a.FirstName)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("agent @%s of group %d: %w", username, chatID, err)
+	}
+	return a, nil
 }

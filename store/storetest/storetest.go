@@ -67,6 +67,7 @@ func RunState(t *testing.T, open func(t *testing.T) store.State) {
 	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, o(t)) })
 	t.Run("SupportQueue", func(t *testing.T) { testSupportQueue(t, o(t)) })
 	t.Run("SupportRelayedCopies", func(t *testing.T) { testSupportRelayedCopies(t, o(t)) })
+	t.Run("SupportAgents", func(t *testing.T) { testSupportAgents(t, o(t)) })
 	t.Run("SupportLifecycle", func(t *testing.T) { testSupportLifecycle(t, o(t)) })
 	t.Run("Exchanges", func(t *testing.T) { testExchanges(t, o(t)) })
 	t.Run("CommitUpdateExchanges", func(t *testing.T) { testCommitUpdateExchanges(t, o(t)) })

@@ -292,3 +292,33 @@ func testSupportRelayedCopies(t *testing.T, s store.State) {
 		t.Fatalf("RelayedCopy after a new copy = %d/%d %v, want 101/902", chat, msg, err)
 	}
 }
+
+// testSupportAgents: who wrote in a group under a username, found without
+// case, per group, the latest user winning; first names may hold colons.
+func testSupportAgents(t *testing.T, s store.State) {
+	ctx := t.Context()
+	const group, other = int64(-100111), int64(-100222)
+	if _, err := s.AgentByUsername(ctx, group, "olga_k"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown agent: %v", err)
+	}
+	olga := store.Agent{UserID: 501, Username: "Olga_K", FirstName: "Ольга: смена 2"}
+	if err := s.RememberAgent(ctx, group, olga); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RememberAgent(ctx, other, store.Agent{UserID: 777, Username: "olga_k", FirstName: "Another Olga"}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := s.AgentByUsername(ctx, group, "OLGA_k"); err != nil || a != olga {
+		t.Fatalf("AgentByUsername = %+v %v, want %+v", a, err, olga)
+	}
+	moved := store.Agent{UserID: 502, Username: "olga_k", FirstName: "Olga"}
+	if err := s.RememberAgent(ctx, group, moved); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := s.AgentByUsername(ctx, group, "Olga_K"); err != nil || a != moved {
+		t.Fatalf("AgentByUsername after the username moved = %+v %v, want %+v", a, err, moved)
+	}
+	if a, err := s.AgentByUsername(ctx, other, "olga_k"); err != nil || a.UserID != 777 {
+		t.Fatalf("the other group's agent = %+v %v, want 777", a, err)
+	}
+}
