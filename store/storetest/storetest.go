@@ -64,6 +64,7 @@ func RunState(t *testing.T, open func(t *testing.T) store.State) {
 	t.Run("TicketRace", func(t *testing.T) { testTicketRace(t, o(t)) })
 	t.Run("ClaimNudge", func(t *testing.T) { testClaimNudge(t, o(t)) })
 	t.Run("ClaimNudgeRace", func(t *testing.T) { testClaimNudgeRace(t, o(t)) })
+	t.Run("NudgeSchedule", func(t *testing.T) { testNudgeSchedule(t, o(t)) })
 	t.Run("SupportTopics", func(t *testing.T) { testSupportTopics(t, o(t)) })
 	t.Run("SupportQueue", func(t *testing.T) { testSupportQueue(t, o(t)) })
 	t.Run("SupportRelayedCopies", func(t *testing.T) { testSupportRelayedCopies(t, o(t)) })
