@@ -301,15 +301,3 @@ func TestWithdrawalNudgeTwoReplicas(t *testing.T) {
 		t.Fatalf("two replicas nudged %v, want each stuck withdrawal once", got)
 	}
 }
-
-func TestWithdrawalNudgeNeedsAChat(t *testing.T) {
-	h := newHarness(t) // nobody linked
-	if out := h.tick(); len(out.Replies) != 0 {
-		t.Fatalf("nudges without a linked chat: %+v", out.Replies)
-	}
-	// Once the customer links a chat, the held-back nudges go out.
-	h.do(contact("+77010000001", chat))
-	if got := nudged(t, h.tick()); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
-		t.Fatalf("after linking nudged %v", got)
-	}
-}

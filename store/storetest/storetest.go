@@ -94,7 +94,7 @@ func RunLedger(t *testing.T, open func(t *testing.T) store.Ledger) {
 	t.Run("ReferenceData", func(t *testing.T) { testReferenceData(t, o(t)) })
 	t.Run("ReturnRequests", func(t *testing.T) { testReturnRequests(t, o(t)) })
 	t.Run("OpenWithdrawals", func(t *testing.T) { testOpenWithdrawals(t, o(t)) })
-	t.Run("OpenWithdrawalsSince", func(t *testing.T) { testOpenWithdrawalsSince(t, o(t)) })
+	t.Run("OpenWithdrawalsChangedAfter", func(t *testing.T) { testOpenWithdrawalsChangedAfter(t, o(t)) })
 	t.Run("Disputes", func(t *testing.T) { testDisputes(t, o(t)) })
 	t.Run("DisputeRace", func(t *testing.T) { testDisputeRace(t, o(t)) })
 	t.Run("UndisputedRefusals", func(t *testing.T) { testUndisputedRefusals(t, o(t)) })
