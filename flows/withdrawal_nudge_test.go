@@ -297,22 +297,7 @@ func TestWithdrawalNudgeTwoReplicasDue(t *testing.T) {
 	other := flows.New(h.db, h.db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return morning }))
 	h.now = morning
-	outs := make(chan flows.Outcome, 2)
-	for _, e := range []*flows.Engine{h.engine, other} {
-		go func() {
-			out, err := e.Tick(context.Background())
-			if err == nil {
-				err = e.Settle(context.Background(), &out)
-			}
-			if err != nil {
-				t.Error(err)
-			}
-			outs <- out
-		}()
-	}
-	got := append(nudged(t, <-outs), nudged(t, <-outs)...)
-	slices.Sort(got)
-	if !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
+	if got := tickAtOnce(t, h.engine, other); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
 		t.Fatalf("two replicas nudged %v, want each stuck withdrawal once", got)
 	}
 	if got := nudged(t, h.tick()); len(got) != 0 {
