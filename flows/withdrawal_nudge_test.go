@@ -33,17 +33,17 @@ func (l *readLog) Withdrawal(ctx context.Context, id int64) (store.Withdrawal, e
 }
 
 // logReads makes h's engine read the ledger through a readLog.
-func logReads(h *harness, opts ...flows.Option) *readLog {
+func logReads(h *harness) *readLog {
 	log := &readLog{DB: h.db}
-	h.engine = flows.New(h.db, log, append([]flows.Option{flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
-		flows.WithClock(func() time.Time { return h.now })}, opts...)...)
+	h.engine = flows.New(h.db, log, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
+		flows.WithClock(func() time.Time { return h.now }))
 	return log
 }
 
-// watermarkHarness is a harness whose every demo customer has a chat (so
+// linkedAllHarness is a harness whose every demo customer has a chat (so
 // no nudge is held back for want of one) and whose engine reads the ledger
 // through a readLog.
-func watermarkHarness(t *testing.T, opts ...flows.Option) (*harness, *readLog) {
+func linkedAllHarness(t *testing.T) (*harness, *readLog) {
 	t.Helper()
 	h := newHarness(t)
 	for i, phone := range []string{"+77010000001", "+420601000001", "+447700900001", "+77010000002"} {
@@ -51,7 +51,7 @@ func watermarkHarness(t *testing.T, opts ...flows.Option) (*harness, *readLog) {
 		ev.ChatID, ev.UserID = int64(chat+i), int64(chat+i)
 		h.do(ev)
 	}
-	return h, logReads(h, opts...)
+	return h, logReads(h)
 }
 
 func sortedNudged(t *testing.T, out flows.Outcome) []int64 {
@@ -106,7 +106,7 @@ func TestWithdrawalNudgeDue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, log := watermarkHarness(t)
+			h, log := linkedAllHarness(t)
 			h.tick() // the demo's own, nudged or scheduled
 			addWithdrawal(t, h, tt.stage...)
 			h.now = t0.Add(time.Minute)
@@ -161,7 +161,7 @@ func awake(t time.Time, loc *time.Location) time.Time {
 // up again.
 func TestWithdrawalNudgeSchedule(t *testing.T) {
 	ctx := context.Background()
-	h, log := watermarkHarness(t)
+	h, log := linkedAllHarness(t)
 
 	// 22:30 in Almaty, 18:30 in Prague: customer 1's and 4's stuck ones
 	// are held back until 09:00, Prague's are nudged.
@@ -220,7 +220,7 @@ func TestWithdrawalNudgeSchedule(t *testing.T) {
 // between, and nudged then.
 func TestWithdrawalNudgeQuietPrague(t *testing.T) {
 	prague, _ := time.LoadLocation("Europe/Prague")
-	h, log := watermarkHarness(t)
+	h, log := linkedAllHarness(t)
 	h.tick()
 	// Customer 3 (tier standard): approval since Monday 23:30 in Prague,
 	// stuck at 23:30 on Wednesday.
@@ -252,7 +252,7 @@ func TestWithdrawalNudgeQuietPrague(t *testing.T) {
 // days after it happened (its time long before the stages read so far) is
 // read all the same, by the order the ledger recorded it, and nudged.
 func TestWithdrawalNudgeLateReport(t *testing.T) {
-	h, log := watermarkHarness(t)
+	h, log := linkedAllHarness(t)
 	h.now = t0.Add(2 * 24 * time.Hour) // Wednesday, 14:00 in Almaty
 	h.tick()
 	addWithdrawal(t, h, store.StageChange{Stage: store.StageApproval, At: h.now.Add(-3 * 24 * time.Hour)})
