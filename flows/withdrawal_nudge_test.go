@@ -304,3 +304,29 @@ func TestWithdrawalNudgeTwoReplicasDue(t *testing.T) {
 		t.Fatalf("a tick after both nudged %v again", got)
 	}
 }
+
+// TestWithdrawalNudgeLinkRace: a tick meets the entries a link has just
+// scheduled before the link's session is committed, so without a chat; it
+// keeps them a minute, and the tick after the commit nudges.
+func TestWithdrawalNudgeLinkRace(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t) // nobody linked
+	h.tick()
+	// What linking customer 1 schedules, its session not yet committed.
+	if err := h.db.ScheduleNudges(ctx,
+		store.ScheduledNudge{Kind: "withdrawal.stuck", ObjectID: wdStuck, Stage: string(store.StageApproval), Due: h.now},
+		store.ScheduledNudge{Kind: "withdrawal.stuck", ObjectID: wdStuckPSP, Stage: string(store.StageProcessing), Due: h.now}); err != nil {
+		t.Fatal(err)
+	}
+	if out := h.tick(); len(out.Replies) != 0 {
+		t.Fatalf("nudges without a chat: %+v", out.Replies)
+	}
+	// The session is committed.
+	if err := h.db.SaveSession(ctx, &store.Session{ChatID: chat, CustomerID: 1, UpdatedAt: h.now}); err != nil {
+		t.Fatal(err)
+	}
+	h.now = h.now.Add(time.Minute)
+	if got := sortedNudged(t, h.tick()); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
+		t.Fatalf("the tick after the link's commit nudged %v", got)
+	}
+}
