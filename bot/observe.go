@@ -143,15 +143,6 @@ func (s timedState) ChatBlocked(ctx context.Context, chatID int64) (bool, error)
 	return timed(s.m, "chat_blocked", func() (bool, error) { return s.State.ChatBlocked(ctx, chatID) })
 }
 
-// MinStageLimit passes the ledger's floor on (store.StageLimitFloor): hidden
-// behind the timing, the nudges would read every open withdrawal.
-func (l timedLedger) MinStageLimit(ctx context.Context) (int, error) {
-	if f, ok := l.Ledger.(store.StageLimitFloor); ok {
-		return f.MinStageLimit(ctx)
-	}
-	return 0, nil
-}
-
 func (l timedLedger) Customer(ctx context.Context, id store.CustomerID) (store.Customer, error) {
 	return timed(l.m, "ledger_customer", func() (store.Customer, error) { return l.Ledger.Customer(ctx, id) })
 }

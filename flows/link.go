@@ -107,6 +107,10 @@ func linked(c *Conv, cust store.Customer) error {
 	c.Customer = &cust
 	c.setLang() // the account's language, if the chat has none of its own
 	c.Log().Info("chat linked", "chat", c.Event.ChatID, "customer", cust.ID)
+	// A stuck withdrawal had no chat to be nudged in: the next tick looks.
+	if err := scheduleOpenWithdrawals(c.Context(), c.State(), c.Ledger(), cust.ID, c.Now); err != nil {
+		return err
+	}
 	s := Text("link.done", "Name", firstName(cust.Name))
 	s.RemoveReply = true
 	c.Show(s)

@@ -136,24 +136,3 @@ func parseDays(s string) (int, error) {
 	}
 	return n, nil
 }
-
-// MinStageLimit is the least of the ledger's and the overrides' limits,
-// so the nudges' window (store.StageLimitFloor) holds for the days in force; 0
-// when the ledger does not tell its own.
-func (s limitedLedger) MinStageLimit(ctx context.Context) (int, error) {
-	f, ok := s.Ledger.(store.StageLimitFloor)
-	if !ok {
-		return 0, nil
-	}
-	least, err := f.MinStageLimit(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, days := range s.limits.Tiers {
-		least = min(least, days)
-	}
-	for _, p := range s.limits.Providers {
-		least = min(least, p.Max)
-	}
-	return least, nil
-}

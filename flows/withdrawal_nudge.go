@@ -1,9 +1,11 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"paydesk/store"
@@ -13,17 +15,45 @@ import (
 // and stage, when the stage has run past its limit, the customer's chat gets
 // the nudge with the button, but not at night in the customer's time zone;
 // a nudge held back by quiet hours goes out on the first tick after them.
+//
+// A tick costs the nudges that have come due and the stage changes since
+// the last tick, not the withdrawals tracked. It reads the ledger's stage
+// changes in the order they were recorded, after a cursor, and schedules
+// each withdrawal read for the moment its stage passes its limit
+// (store.Nudges.ScheduleNudges); then it reads the schedule's entries that
+// have come due, looks at each withdrawal again, and nudges, reschedules
+// or drops it. The cursor passes every withdrawal read, because each is
+// handled by its entry: one not yet due, held back by quiet hours, or
+// whose customer has no chat yet (linking schedules the customer's open
+// withdrawals, link.go) costs nothing until its entry comes due.
 
 const (
-	// nudgeKind names the nudge in the store's record of nudges sent.
+	// nudgeKind names the nudge in the store's claims and schedule.
 	nudgeKind = "withdrawal.stuck"
 
 	// Quiet hours, local time of the customer: from quietFrom:00 until
 	// quietUntil:00 the next morning nothing proactive is sent.
 	quietFrom, quietUntil = 22, 9
 
-	// nudgePage is how many open withdrawals one store call returns.
-	nudgePage = 200
+	// nudgePage is how many changed withdrawals one ledger call returns,
+	// and nudgeScanPages how many pages one tick reads at most: a backlog
+	// (the first tick over a ledger, a long outage) is read over several
+	// ticks, each of bounded cost, the cursor moving as far as each got.
+	nudgePage, nudgeScanPages = 200, 100
+
+	// nudgeDuePage is how many due entries one tick looks at; more wait
+	// for the next tick.
+	nudgeDuePage = 1000
+
+	// nudgeRetry is when a withdrawal that could not be looked at (the
+	// ledger or the store failed) is looked at again.
+	nudgeRetry = 10 * time.Minute
+
+	// linkGrace covers a chat being linked as a tick runs: the link
+	// schedules the customer's withdrawals before its session is committed,
+	// so a tick may meet an entry due just now and no chat yet. An entry
+	// without a chat is dropped only once it has been due this long.
+	linkGrace = time.Minute
 )
 
 // quiet reports whether t falls in the quiet hours of loc.
@@ -32,131 +62,270 @@ func quiet(t time.Time, loc *time.Location) bool {
 	return h >= quietFrom || h < quietUntil
 }
 
-// nudgeWatermark names the State cursor (UnixNano) below which every open
-// withdrawal's current stage began and has been handled: its nudge claimed.
-// A withdrawal that moves on to a new stage begins it after the watermark
-// and is read again.
-const nudgeWatermark = "nudge.withdrawal.watermark"
+// awake is t, or the end of the quiet hours around it in loc.
+func awake(t time.Time, loc *time.Location) time.Time {
+	if quiet(t, loc) {
+		return quietEnd(t, loc)
+	}
+	return t
+}
 
-// minDayWall is the least wall-clock time a business day can take: a
-// business day is at least a calendar day of the customer's calendar
-// (Calendar.Deadline: Friday 15:00 -> Monday 15:00), and a calendar day at
-// least 22 hours (a daylight-saving shift takes one, in a few zones two).
-const minDayWall = 22 * time.Hour
+// nudgeCursor names the State cursor: the ledger's StageSeq of the last
+// stage change the nudges have read and scheduled.
+const nudgeCursor = "nudge.withdrawal.seq"
 
-// withdrawalNudges reads the open withdrawals whose current stage began at
-// or after the watermark and long enough ago to be possibly due (at least
-// the smallest limit), by when the stage began, and nudges each stuck one.
-// The watermark then moves, once the tick is committed (Tick.After), up to
-// the first withdrawal not handled: not yet due, held back by quiet hours,
-// without a chat, or failing. So a tick costs the withdrawals that may be
-// due, not all those tracked, and a lost commit owes the same nudges again.
+// nudgeRun is one tick's pass over the withdrawal nudges: what it has
+// looked at, and the schedule writes it makes once the tick is committed.
+type nudgeRun struct {
+	t          *Tick
+	ledger     store.Ledger
+	seen       map[store.ScheduledNudge]bool // (object, stage) looked at this tick, Due zero
+	owed       []owedNudge
+	schedule   []store.ScheduledNudge
+	unschedule []store.ScheduledNudge
+}
+
+// withdrawalNudges is the job. Every schedule write and the cursor's move
+// wait for the tick's commit (Tick.After), after the nudges' claims, so a
+// lost commit owes the same nudges again and finds the same entries.
 func withdrawalNudges(t *Tick) error {
 	ctx := t.Context()
-	mark, err := t.State().Cursor(ctx, nudgeWatermark)
+	r := &nudgeRun{t: t, ledger: newMemoLedger(t.Ledger()), seen: map[store.ScheduledNudge]bool{}}
+	errs := []error{r.due()}
+	from, err := t.State().Cursor(ctx, nudgeCursor)
 	if err != nil {
-		return fmt.Errorf("nudge watermark: %w", err)
+		return errors.Join(append(errs, fmt.Errorf("nudge cursor: %w", err))...)
 	}
-	var since time.Time
-	if mark != 0 {
-		since = time.Unix(0, mark).UTC()
+	to, err := r.changed(from)
+	errs = append(errs, err, r.send())
+	if len(r.schedule) > 0 {
+		list := r.schedule
+		t.After(func(ctx context.Context) error { return t.State().ScheduleNudges(ctx, list...) })
 	}
-	minDays := 0
-	if f, ok := t.Ledger().(store.StageLimitFloor); ok {
-		if minDays, err = f.MinStageLimit(ctx); err != nil {
-			return fmt.Errorf("least stage limit: %w", err)
-		}
+	if len(r.unschedule) > 0 {
+		list := r.unschedule
+		t.After(func(ctx context.Context) error { return t.State().UnscheduleNudges(ctx, list...) })
 	}
-	// Stages that began at or after before have not run the least limit.
-	before := t.Now.Add(-time.Duration(max(minDays, 0)) * minDayWall)
-	if minDays <= 0 {
-		before = t.Now.Add(time.Nanosecond)
-	}
-	var errs []error
-	ledger := newMemoLedger(t.Ledger())
-	next, blocked := since, false // the new watermark; blocked: a withdrawal not handled was met
-	for from, afterID := since, int64(0); ; {
-		page, err := ledger.OpenWithdrawalsSince(ctx, from, afterID, before, nudgePage)
-		if err != nil {
-			return errors.Join(append(errs, fmt.Errorf("open withdrawals since %v: %w", from, err))...)
-		}
-		for _, w := range page {
-			handled, err := nudgeWithdrawal(t, ledger, w)
-			if err != nil {
-				// One withdrawal's bad data must not hold back the others.
-				errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", w.ID, err))
-			}
-			switch {
-			case blocked:
-			case handled && err == nil:
-				next = w.StageSince().Add(time.Nanosecond)
-			default:
-				next, blocked = w.StageSince(), true
-			}
-		}
-		if len(page) < nudgePage {
-			break
-		}
-		last := page[len(page)-1]
-		from, afterID = last.StageSince(), last.ID
-	}
-	if next.After(since) {
-		t.After(func(ctx context.Context) error { return raiseWatermark(ctx, t.State(), next) })
+	if to > from {
+		t.After(func(ctx context.Context) error { return raiseCursor(ctx, t.State(), nudgeCursor, to) })
 	}
 	return errors.Join(errs...)
 }
 
-// raiseWatermark moves the watermark up to to, never down: of two replicas
-// ticking at once, the one that got less far must not undo the other.
-func raiseWatermark(ctx context.Context, st store.Notices, to time.Time) error {
-	cur, err := st.Cursor(ctx, nudgeWatermark)
+// due looks again at the withdrawals whose entries have come due.
+func (r *nudgeRun) due() error {
+	ctx := r.t.Context()
+	list, err := r.t.State().DueNudges(ctx, nudgeKind, r.t.Now, nudgeDuePage)
 	if err != nil {
-		return fmt.Errorf("nudge watermark: %w", err)
+		return fmt.Errorf("due nudges: %w", err)
 	}
-	if to.UnixNano() <= cur {
-		return nil
+	var errs []error
+	for _, e := range list {
+		w, err := r.ledger.Withdrawal(ctx, e.ObjectID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			r.unschedule = append(r.unschedule, e)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", e.ObjectID, err))
+			r.retry(e)
+		case string(w.Stage) != e.Stage:
+			// Closed, or on to a new stage, whose change the cursor reads.
+			r.unschedule = append(r.unschedule, e)
+		default:
+			errs = append(errs, r.consider(w, &e))
+		}
 	}
-	if err := st.SetCursor(ctx, nudgeWatermark, to.UnixNano()); err != nil {
-		return fmt.Errorf("raise nudge watermark: %w", err)
+	return errors.Join(errs...)
+}
+
+// changed reads the stage changes recorded after the cursor from and
+// considers each withdrawal; to is how far it read.
+func (r *nudgeRun) changed(from int64) (to int64, err error) {
+	ctx := r.t.Context()
+	var errs []error
+	to = from
+	for range nudgeScanPages {
+		page, err := r.ledger.OpenWithdrawalsChangedAfter(ctx, to, nudgePage)
+		if err != nil {
+			return to, errors.Join(append(errs, fmt.Errorf("open withdrawals changed after %d: %w", to, err))...)
+		}
+		for _, w := range page {
+			errs = append(errs, r.consider(w.Withdrawal, nil))
+			to = max(to, w.StageSeq)
+		}
+		if len(page) < nudgePage {
+			break
+		}
+	}
+	return to, errors.Join(errs...)
+}
+
+// consider decides about one open withdrawal at its current stage, read
+// from the cursor (e nil) or for its due entry e: nudge it if it is stuck,
+// the customer is awake and has a chat; otherwise schedule it for when it
+// will be stuck, or for the end of the quiet hours. A failure schedules a
+// retry rather than losing it.
+func (r *nudgeRun) consider(w store.Withdrawal, e *store.ScheduledNudge) error {
+	id := store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage)}
+	if r.seen[id] {
+		return nil // read both as due and as changed: looked at once
+	}
+	r.seen[id] = true
+	at := func(due time.Time) {
+		if e == nil || !e.Due.Equal(due) {
+			n := id
+			n.Due = due
+			r.schedule = append(r.schedule, n)
+		}
+	}
+	drop := func() {
+		if e != nil {
+			r.unschedule = append(r.unschedule, *e)
+		}
+	}
+	stuck, err := r.nudge(w, at)
+	if err != nil {
+		r.retry(id)
+		return fmt.Errorf("nudge withdrawal %d: %w", w.ID, err)
+	}
+	switch stuck {
+	case nudgeOwed:
+		drop() // claimed once its message is committed (Tick.Nudge)
+	case nudgeNoChat:
+		if e != nil && r.t.Now.Sub(e.Due) < linkGrace {
+			at(e.Due.Add(linkGrace))
+		} else {
+			drop() // linking schedules it again
+		}
+	case nudgeClosed:
+		drop()
 	}
 	return nil
 }
 
-// nudgeWithdrawal sends the nudge for w if it is stuck, the customer is
-// awake and has a chat, and nobody has sent it yet (Tick.Nudge: claimed
-// once the message is committed, so neither lost nor sent twice). handled
-// reports whether w's nudge is done with, claimed or owed now: a
-// withdrawal not yet due, or due and held back, is not.
-func nudgeWithdrawal(t *Tick, ledger store.Ledger, w store.Withdrawal) (handled bool, err error) {
-	ctx := t.Context()
-	cust, err := ledger.Customer(ctx, w.CustomerID)
+// retry schedules n to be looked at again after nudgeRetry.
+func (r *nudgeRun) retry(n store.ScheduledNudge) {
+	n.Due = r.t.Now.Add(nudgeRetry)
+	r.schedule = append(r.schedule, n)
+}
+
+// nudgeOutcome is what nudge did with a withdrawal.
+type nudgeOutcome int
+
+const (
+	nudgeScheduled nudgeOutcome = iota // not stuck yet, or quiet hours: at was called
+	nudgeOwed                          // stuck, the customer awake with a chat: to send (nudgeRun.send)
+	nudgeNoChat                        // stuck, but the customer has no chat
+	nudgeClosed                        // not open: nothing to nudge
+)
+
+// nudge finds whether w is to be nudged now: stuck, the customer awake
+// and with a chat; it is then owed (nudgeRun.send). Otherwise it calls at
+// with when to look again.
+func (r *nudgeRun) nudge(w store.Withdrawal, at func(time.Time)) (nudgeOutcome, error) {
+	t, ctx := r.t, r.t.Context()
+	cust, err := r.ledger.Customer(ctx, w.CustomerID)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	k, err := assessWithdrawal(ctx, ledger, cust, w, t.Now)
-	if err != nil || !k.stuck() || quiet(t.Now, k.loc) {
-		return false, err
+	k, err := assessWithdrawal(ctx, r.ledger, cust, w, t.Now)
+	switch {
+	case err != nil:
+		return 0, err
+	case !k.open:
+		return nudgeClosed, nil
+	case !k.stuck():
+		at(awake(k.deadline, k.loc)) // stuck at night: looked at in the morning
+		return nudgeScheduled, nil
+	case quiet(t.Now, k.loc):
+		at(quietEnd(t.Now, k.loc))
+		return nudgeScheduled, nil
 	}
 	chats, err := t.State().ChatsOf(ctx, cust.ID)
-	if err != nil || len(chats) == 0 {
-		return false, err // no chat yet: the nudge waits until the customer links one
-	}
-	chat := chats[0] // the most recently active
-	button := func(label Msg, action string, args ...int64) Button { return t.Button(chat, label, action, args...) }
-	n := store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now}
-	sent, err := t.Nudge(n,
-		chat, LangOf(ctx, t.State(), chat, cust), Screen{
-			Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
-				"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
-			// One row per withdrawal, its details named by the amount: nudges
-			// of one tick come folded into one message (Engine.Tick).
-			Inline: [][]Button{{waitingButton(button, k), button(M("notice.details_of", "Amount", amountOf(w)), actWithdrawalCard, w.ID)}},
-		})
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	if sent {
-		t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
+	if len(chats) == 0 {
+		return nudgeNoChat, nil
 	}
-	return true, nil // owed now, or claimed before
+	r.owed = append(r.owed, owedNudge{w: w, k: k, cust: cust, chat: chats[0]}) // the most recently active chat
+	return nudgeOwed, nil
+}
+
+// owedNudge is a stuck withdrawal to nudge, in the chat chat.
+type owedNudge struct {
+	w    store.Withdrawal
+	k    wdClock
+	cust store.Customer
+	chat int64
+}
+
+// send owes the nudges found, the longest stuck first (one tick's nudges
+// to a chat come folded in one message, Engine.Tick), each once (Tick.Nudge:
+// claimed once the message is committed, so neither lost nor sent twice).
+func (r *nudgeRun) send() error {
+	t, ctx := r.t, r.t.Context()
+	slices.SortFunc(r.owed, func(a, b owedNudge) int {
+		return cmp.Or(a.w.StageSince().Compare(b.w.StageSince()), cmp.Compare(a.w.ID, b.w.ID))
+	})
+	var errs []error
+	for _, o := range r.owed {
+		w, k, chat := o.w, o.k, o.chat
+		button := func(label Msg, action string, args ...int64) Button { return t.Button(chat, label, action, args...) }
+		n := store.Nudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), At: t.Now}
+		sent, err := t.Nudge(n,
+			chat, LangOf(ctx, t.State(), chat, o.cust), Screen{
+				Body: []Msg{M("withdrawal.nudge", "Amount", amountOf(w), "Method", w.Method,
+					"Stage", statusOf(w.Stage), "Limit", businessDays(k.limit))},
+				// One row per withdrawal, its details named by the amount.
+				Inline: [][]Button{{waitingButton(button, k), button(M("notice.details_of", "Amount", amountOf(w)), actWithdrawalCard, w.ID)}},
+			})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", w.ID, err))
+			r.retry(store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage)})
+			continue
+		}
+		if sent {
+			t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// raiseCursor moves the State cursor name up to to, never down: of two
+// replicas ticking at once, the one that got less far must not undo the
+// other.
+func raiseCursor(ctx context.Context, st store.Notices, name string, to int64) error {
+	cur, err := st.Cursor(ctx, name)
+	if err != nil {
+		return fmt.Errorf("cursor %s: %w", name, err)
+	}
+	if to <= cur {
+		return nil
+	}
+	if err := st.SetCursor(ctx, name, to); err != nil {
+		return fmt.Errorf("raise cursor %s: %w", name, err)
+	}
+	return nil
+}
+
+// scheduleOpenWithdrawals puts every open withdrawal of a customer on the
+// nudge schedule, due now, so the next tick looks at each: a chat was just
+// linked, and a stuck withdrawal that had no chat to be nudged in is owed
+// its nudge.
+func scheduleOpenWithdrawals(ctx context.Context, st store.Nudges, l store.Payments, id store.CustomerID, now time.Time) error {
+	list, err := l.Withdrawals(ctx, id, 0)
+	if err != nil {
+		return fmt.Errorf("withdrawals of customer %d: %w", id, err)
+	}
+	var due []store.ScheduledNudge
+	for _, w := range list {
+		if w.Stage == store.StageApproval || w.Stage == store.StageProcessing {
+			due = append(due, store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), Due: now})
+		}
+	}
+	if err := st.ScheduleNudges(ctx, due...); err != nil {
+		return fmt.Errorf("schedule the nudges of customer %d: %w", id, err)
+	}
+	return nil
 }

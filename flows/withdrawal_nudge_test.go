@@ -7,29 +7,43 @@ import (
 	"time"
 
 	"paydesk/flows"
+	"paydesk/flows/businessday"
 	"paydesk/store"
 	"paydesk/store/sqlite"
 )
 
 // readLog is the real SQLite ledger, noting which withdrawals the nudge
-// job read: what a tick costs.
+// job read, from the stage changes or again by id: what a tick costs.
 type readLog struct {
 	*sqlite.DB
 	read []int64
 }
 
-func (l *readLog) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]store.Withdrawal, error) {
-	list, err := l.DB.OpenWithdrawalsSince(ctx, since, afterID, before, limit)
+func (l *readLog) OpenWithdrawalsChangedAfter(ctx context.Context, afterSeq int64, limit int) ([]store.StagedWithdrawal, error) {
+	list, err := l.DB.OpenWithdrawalsChangedAfter(ctx, afterSeq, limit)
 	for _, w := range list {
 		l.read = append(l.read, w.ID)
 	}
 	return list, err
 }
 
-// watermarkHarness is a harness whose every demo customer has a chat (so
+func (l *readLog) Withdrawal(ctx context.Context, id int64) (store.Withdrawal, error) {
+	l.read = append(l.read, id)
+	return l.DB.Withdrawal(ctx, id)
+}
+
+// logReads makes h's engine read the ledger through a readLog.
+func logReads(h *harness) *readLog {
+	log := &readLog{DB: h.db}
+	h.engine = flows.New(h.db, log, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
+		flows.WithClock(func() time.Time { return h.now }))
+	return log
+}
+
+// linkedAllHarness is a harness whose every demo customer has a chat (so
 // no nudge is held back for want of one) and whose engine reads the ledger
 // through a readLog.
-func watermarkHarness(t *testing.T) (*harness, *readLog) {
+func linkedAllHarness(t *testing.T) (*harness, *readLog) {
 	t.Helper()
 	h := newHarness(t)
 	for i, phone := range []string{"+77010000001", "+420601000001", "+447700900001", "+77010000002"} {
@@ -37,20 +51,7 @@ func watermarkHarness(t *testing.T) (*harness, *readLog) {
 		ev.ChatID, ev.UserID = int64(chat+i), int64(chat+i)
 		h.do(ev)
 	}
-	log := &readLog{DB: h.db}
-	h.engine = flows.New(h.db, log, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
-		flows.WithClock(func() time.Time { return h.now }))
-	return h, log
-}
-
-// watermark is where the nudge job stands.
-func watermark(t *testing.T, db *sqlite.DB) time.Time {
-	t.Helper()
-	n, err := db.Cursor(context.Background(), "nudge.withdrawal.watermark")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return time.Unix(0, n)
+	return h, logReads(h)
 }
 
 func sortedNudged(t *testing.T, out flows.Outcome) []int64 {
@@ -62,76 +63,122 @@ func sortedNudged(t *testing.T, out flows.Outcome) []int64 {
 
 const wdAdded = 901
 
-// TestWithdrawalNudgeDue: a withdrawal of customer 1 (tier standard, 2
-// business days; Monday 14:00 in Almaty) is read only once it may be due,
-// nudged once it is, and the watermark passes it only then.
+// addWithdrawal gives customer 1 (tier standard, 2 business days; Almaty)
+// the withdrawal wdAdded with the stages given.
+func addWithdrawal(t *testing.T, h *harness, stages ...store.StageChange) {
+	t.Helper()
+	last := stages[len(stages)-1]
+	if _, err := h.db.AddWithdrawal(context.Background(), store.Withdrawal{ID: wdAdded, CustomerID: 1, Amount: 100000,
+		Currency: "KZT", Method: "Kaspi Gold *4417", Provider: "kaspi", Stage: last.Stage,
+		CreatedAt: stages[0].At, History: stages}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWithdrawalNudgeDue: a withdrawal of customer 1 (Monday 14:00 in
+// Almaty) is nudged at once if it is stuck; otherwise it is read once,
+// not again on the ticks before it is due (the cost of a tick is what has
+// come due), and nudged on the first tick from the moment its stage passes
+// its limit.
 func TestWithdrawalNudgeDue(t *testing.T) {
+	almaty, _ := time.LoadLocation("Asia/Almaty")
+	kz, err := businessday.For("KZ")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
-		name       string
-		stage      []store.StageChange
-		wantRead   bool
-		wantNudged bool
+		name  string
+		stage []store.StageChange
+		limit int // business days of the current stage; 0: stuck already
 	}{
-		{"an hour in approval: younger than the least limit, not read", []store.StageChange{
-			{Stage: store.StageApproval, At: t0.Add(-time.Hour)}}, false, false},
-		{"since Sunday noon: may be due, read, not due until Wednesday", []store.StageChange{
-			{Stage: store.StageApproval, At: t0.Add(-26 * time.Hour)}}, true, false},
+		{"an hour in approval: due Wednesday", []store.StageChange{
+			{Stage: store.StageApproval, At: t0.Add(-time.Hour)}}, 2},
+		{"since Sunday noon: due Tuesday evening", []store.StageChange{
+			{Stage: store.StageApproval, At: t0.Add(-26 * time.Hour)}}, 2},
 		{"ten days in approval: due", []store.StageChange{
-			{Stage: store.StageApproval, At: t0.Add(-10 * 24 * time.Hour)}}, true, true},
+			{Stage: store.StageApproval, At: t0.Add(-10 * 24 * time.Hour)}}, 0},
 		{"long ago approved, an hour at the provider: the current stage counts", []store.StageChange{
 			{Stage: store.StageApproval, At: t0.Add(-20 * 24 * time.Hour)},
-			{Stage: store.StageProcessing, At: t0.Add(-time.Hour)}}, false, false},
+			{Stage: store.StageProcessing, At: t0.Add(-time.Hour)}}, 3},
 		{"nine days at the provider (3 at most): due", []store.StageChange{
 			{Stage: store.StageApproval, At: t0.Add(-20 * 24 * time.Hour)},
-			{Stage: store.StageProcessing, At: t0.Add(-9 * 24 * time.Hour)}}, true, true},
+			{Stage: store.StageProcessing, At: t0.Add(-9 * 24 * time.Hour)}}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, log := watermarkHarness(t)
-			last := tt.stage[len(tt.stage)-1]
-			if _, err := h.db.AddWithdrawal(context.Background(), store.Withdrawal{ID: wdAdded, CustomerID: 1, Amount: 100000,
-				Currency: "KZT", Method: "Kaspi Gold *4417", Provider: "kaspi", Stage: last.Stage,
-				CreatedAt: tt.stage[0].At, History: tt.stage}); err != nil {
-				t.Fatal(err)
+			h, log := linkedAllHarness(t)
+			h.tick() // the demo's own, nudged or scheduled
+			addWithdrawal(t, h, tt.stage...)
+			h.now = t0.Add(time.Minute)
+			log.read = nil
+			if got := slices.Contains(sortedNudged(t, h.tick()), wdAdded); got != (tt.limit == 0) {
+				t.Fatalf("nudged on the tick after it was added: %v, want %v", got, tt.limit == 0)
 			}
-			out := h.tick()
-			if got := slices.Contains(log.read, wdAdded); got != tt.wantRead {
-				t.Errorf("read %v (%v), want %v", got, log.read, tt.wantRead)
+			if !slices.Contains(log.read, wdAdded) {
+				t.Fatalf("not read when added (read %v)", log.read)
 			}
-			if got := slices.Contains(sortedNudged(t, out), wdAdded); got != tt.wantNudged {
-				t.Errorf("nudged %v, want %v", got, tt.wantNudged)
+			if tt.limit == 0 {
+				return
 			}
-			if past := watermark(t, h.db).After(last.At); past != tt.wantNudged {
-				t.Errorf("watermark %v past the stage's start %v: %v, want %v", watermark(t, h.db), last.At, past, tt.wantNudged)
+			due := awake(kz.Deadline(tt.stage[len(tt.stage)-1].At, tt.limit, almaty), almaty)
+			for _, at := range []time.Time{t0.Add(time.Hour), due.Add(-time.Second)} {
+				h.now, log.read = at, nil
+				if got := sortedNudged(t, h.tick()); slices.Contains(got, wdAdded) {
+					t.Fatalf("nudged at %v, before it is due at %v", at, due)
+				}
+				if slices.Contains(log.read, wdAdded) {
+					t.Fatalf("read again at %v, before it is due at %v", at, due)
+				}
+			}
+			h.now = due
+			if got := sortedNudged(t, h.tick()); !slices.Contains(got, wdAdded) {
+				t.Fatalf("not nudged at %v, when it is due", due)
+			}
+			h.now, log.read = due.Add(time.Hour), nil
+			if got := sortedNudged(t, h.tick()); slices.Contains(got, wdAdded) || len(log.read) != 0 {
+				t.Fatalf("an hour after its nudge: nudged %v, read %v", got, log.read)
 			}
 		})
 	}
 }
 
-// TestWithdrawalNudgeWatermark follows the job over several ticks: the
-// watermark moves past what was nudged only once the tick is committed,
-// a lost commit owes the same nudges again, quiet hours hold it back, the
-// next tick does not read what lies behind it, and a withdrawal entering a
-// new stage comes up again.
-func TestWithdrawalNudgeWatermark(t *testing.T) {
+// awake is t, or 09:00 after it if t falls in the quiet hours of loc.
+func awake(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	switch {
+	case l.Hour() >= 22:
+		return time.Date(l.Year(), l.Month(), l.Day()+1, 9, 0, 0, 0, loc)
+	case l.Hour() < 9:
+		return time.Date(l.Year(), l.Month(), l.Day(), 9, 0, 0, 0, loc)
+	}
+	return t
+}
+
+// TestWithdrawalNudgeSchedule follows the job over several ticks: quiet
+// hours hold the nudges until 09:00 in Almaty and in Prague without
+// re-reading them in between, a lost commit owes the same nudges again,
+// the next tick reads nothing, and a withdrawal entering a new stage comes
+// up again.
+func TestWithdrawalNudgeSchedule(t *testing.T) {
 	ctx := context.Background()
-	h, log := watermarkHarness(t)
-	stuck, _ := h.db.Withdrawal(ctx, wdStuck)
+	h, log := linkedAllHarness(t)
 
-	// 22:30 in Almaty: customer 1's stuck ones are due but held back, and
-	// the watermark does not pass them.
+	// 22:30 in Almaty, 18:30 in Prague: customer 1's and 4's stuck ones
+	// are held back until 09:00, Prague's are nudged.
 	h.now = time.Date(2026, 11, 23, 17, 30, 0, 0, time.UTC)
-	if got := sortedNudged(t, h.tick()); slices.Contains(got, wdStuck) {
-		t.Fatalf("nudged %v during quiet hours", got)
+	prague := sortedNudged(t, h.tick())
+	if len(prague) == 0 || slices.Contains(prague, wdStuck) || slices.Contains(prague, wdStuckPSP) {
+		t.Fatalf("nudged %v at 22:30 in Almaty, 18:30 in Prague", prague)
 	}
-	if w := watermark(t, h.db); w.After(stuck.StageSince()) {
-		t.Fatalf("watermark %v passed %d, held back by quiet hours (%v)", w, wdStuck, stuck.StageSince())
+	// 08:59:59: not yet, and not read.
+	h.now, log.read = time.Date(2026, 11, 24, 3, 59, 59, 0, time.UTC), nil
+	if got := sortedNudged(t, h.tick()); len(got) != 0 || len(log.read) != 0 {
+		t.Fatalf("at 08:59:59 in Almaty nudged %v, read %v", got, log.read)
 	}
 
-	// 09:00: nudged, but the tick's commit is lost (no Settle): the
-	// watermark stays, and the next tick owes the same nudges.
+	// 09:00: nudged, but the tick's commit is lost (no Settle): the next
+	// tick owes the same nudges.
 	h.now = time.Date(2026, 11, 24, 4, 0, 0, 0, time.UTC)
-	before := watermark(t, h.db)
 	lost, err := h.engine.Tick(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -140,48 +187,146 @@ func TestWithdrawalNudgeWatermark(t *testing.T) {
 	if !slices.Contains(owed, wdStuck) || !slices.Contains(owed, wdStuckPSP) {
 		t.Fatalf("nudged %v, want %d and %d among them", owed, wdStuck, wdStuckPSP)
 	}
-	if w := watermark(t, h.db); !w.Equal(before) {
-		t.Fatalf("watermark moved to %v before the commit", w)
-	}
 	if got := sortedNudged(t, h.tick()); !slices.Equal(got, owed) {
 		t.Fatalf("after a lost commit nudged %v, want the same %v again", got, owed)
 	}
-	// 05:00 in Prague: customers 2 and 3 are still asleep, and their stuck
-	// withdrawals, older than 201, hold the watermark back.
-	if w := watermark(t, h.db); w.After(stuck.StageSince()) {
-		t.Fatalf("watermark %v passed %d while older ones wait for Prague's morning", w, wdStuck)
-	}
-	h.now = time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC) // 09:00 in Prague
-	if got := sortedNudged(t, h.tick()); len(got) == 0 || slices.Contains(got, wdStuck) {
-		t.Fatalf("Prague's morning nudged %v, want theirs and not %d again", got, wdStuck)
-	}
-	if w := watermark(t, h.db); !w.After(stuck.StageSince()) {
-		t.Fatalf("watermark %v not past the nudged %d (%v)", w, wdStuck, stuck.StageSince())
+
+	// The next tick reads nothing and nudges nothing.
+	h.now, log.read = h.now.Add(time.Minute), nil
+	if out := h.tick(); len(out.Replies) != 0 || len(log.read) != 0 {
+		t.Fatalf("a third tick sent %d replies and read %v", len(out.Replies), log.read)
 	}
 
-	// The next tick reads nothing behind the watermark and nudges nothing.
-	log.read = nil
-	if out := h.tick(); len(out.Replies) != 0 {
-		t.Fatalf("a third tick sent %d replies", len(out.Replies))
-	}
-	if slices.Contains(log.read, wdStuck) || slices.Contains(log.read, wdStuckPSP) {
-		t.Fatalf("read %v again, behind the watermark", log.read)
-	}
-
-	// Approved now, 201 enters processing: behind the watermark no more,
-	// and due again once the provider's 3 business days have passed.
+	// Approved now, 201 enters processing: read again, and due again once
+	// the provider's 3 business days have passed.
 	if err := h.db.EnterStage(ctx, wdStuck, store.StageProcessing, h.now); err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedNudged(t, h.tick()); slices.Contains(got, wdStuck) {
-		t.Fatalf("nudged %v as soon as it entered processing", got)
+	log.read = nil
+	if got := sortedNudged(t, h.tick()); slices.Contains(got, wdStuck) || !slices.Contains(log.read, wdStuck) {
+		t.Fatalf("as it entered processing: nudged %v, read %v", got, log.read)
 	}
 	h.now = h.now.Add(7 * 24 * time.Hour)
-	log.read = nil
 	if got := sortedNudged(t, h.tick()); !slices.Contains(got, wdStuck) {
-		t.Fatalf("nudged %v a week into processing, want %d (read %v)", got, wdStuck, log.read)
+		t.Fatalf("nudged %v a week into processing, want %d", got, wdStuck)
 	}
 	if got := sortedNudged(t, h.tick()); slices.Contains(got, wdStuck) {
 		t.Fatalf("nudged %d twice in processing", wdStuck)
+	}
+}
+
+// TestWithdrawalNudgeQuietPrague: a withdrawal of customer 3 (Prague)
+// that becomes stuck at night is held until 09:00 in Prague, not read in
+// between, and nudged then.
+func TestWithdrawalNudgeQuietPrague(t *testing.T) {
+	prague, _ := time.LoadLocation("Europe/Prague")
+	h, log := linkedAllHarness(t)
+	h.tick()
+	// Customer 3 (tier standard): approval since Monday 23:30 in Prague,
+	// stuck at 23:30 on Wednesday.
+	since := time.Date(2026, 11, 23, 23, 30, 0, 0, prague)
+	if _, err := h.db.AddWithdrawal(context.Background(), store.Withdrawal{ID: wdAdded, CustomerID: 3, Amount: 5000,
+		Currency: "EUR", Method: "Visa *1234", Provider: "visa_direct", Stage: store.StageApproval, CreatedAt: since}); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{
+		since.Add(time.Minute),
+		time.Date(2026, 11, 25, 23, 30, 0, 0, prague),
+		time.Date(2026, 11, 26, 8, 59, 59, 0, prague),
+	} {
+		h.now, log.read = at, nil
+		if got := sortedNudged(t, h.tick()); slices.Contains(got, wdAdded) {
+			t.Fatalf("nudged at %v", at.In(prague))
+		}
+		if at != since.Add(time.Minute) && slices.Contains(log.read, wdAdded) {
+			t.Fatalf("read again at %v", at.In(prague))
+		}
+	}
+	h.now = time.Date(2026, 11, 26, 9, 0, 0, 0, prague)
+	if got := sortedNudged(t, h.tick()); !slices.Contains(got, wdAdded) {
+		t.Fatalf("not nudged at 09:00 in Prague: %v", got)
+	}
+}
+
+// TestWithdrawalNudgeLateReport: a stage change the ledger reports three
+// days after it happened (its time long before the stages read so far) is
+// read all the same, by the order the ledger recorded it, and nudged.
+func TestWithdrawalNudgeLateReport(t *testing.T) {
+	h, log := linkedAllHarness(t)
+	h.now = t0.Add(2 * 24 * time.Hour) // Wednesday, 14:00 in Almaty
+	h.tick()
+	addWithdrawal(t, h, store.StageChange{Stage: store.StageApproval, At: h.now.Add(-3 * 24 * time.Hour)})
+	h.now, log.read = h.now.Add(time.Minute), nil
+	if got := sortedNudged(t, h.tick()); !slices.Contains(got, wdAdded) {
+		t.Fatalf("a withdrawal stuck since it was reported, 3 days late: nudged %v, read %v", got, log.read)
+	}
+}
+
+// TestWithdrawalNudgeNeedsAChat: a stuck withdrawal of a customer without
+// a chat is not read again on every tick; once the customer links a chat,
+// the first tick nudges it.
+func TestWithdrawalNudgeNeedsAChat(t *testing.T) {
+	h := newHarness(t) // nobody linked
+	log := logReads(h)
+	if out := h.tick(); len(out.Replies) != 0 {
+		t.Fatalf("nudges without a linked chat: %+v", out.Replies)
+	}
+	h.now, log.read = h.now.Add(time.Minute), nil
+	if out := h.tick(); len(out.Replies) != 0 || len(log.read) != 0 {
+		t.Fatalf("a second tick without chats: %d replies, read %v", len(out.Replies), log.read)
+	}
+	h.do(contact("+77010000001", chat))
+	if got := sortedNudged(t, h.tick()); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
+		t.Fatalf("after linking nudged %v", got)
+	}
+	if got := sortedNudged(t, h.tick()); len(got) != 0 {
+		t.Fatalf("the tick after nudged %v again", got)
+	}
+}
+
+// TestWithdrawalNudgeTwoReplicasDue: two engines over one database look at
+// the same due entries at once (quiet hours held them); each withdrawal is
+// nudged once between them.
+func TestWithdrawalNudgeTwoReplicasDue(t *testing.T) {
+	h := linked(t)
+	h.now = time.Date(2026, 11, 23, 17, 30, 0, 0, time.UTC) // 22:30 in Almaty
+	if got := nudged(t, h.tick()); len(got) != 0 {
+		t.Fatalf("nudged %v in quiet hours", got)
+	}
+	morning := time.Date(2026, 11, 24, 4, 0, 0, 0, time.UTC)
+	other := flows.New(h.db, h.db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
+		flows.WithClock(func() time.Time { return morning }))
+	h.now = morning
+	if got := tickAtOnce(t, h.engine, other); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
+		t.Fatalf("two replicas nudged %v, want each stuck withdrawal once", got)
+	}
+	if got := nudged(t, h.tick()); len(got) != 0 {
+		t.Fatalf("a tick after both nudged %v again", got)
+	}
+}
+
+// TestWithdrawalNudgeLinkRace: a tick meets the entries a link has just
+// scheduled before the link's session is committed, so without a chat; it
+// keeps them a minute, and the tick after the commit nudges.
+func TestWithdrawalNudgeLinkRace(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t) // nobody linked
+	h.tick()
+	// What linking customer 1 schedules, its session not yet committed.
+	if err := h.db.ScheduleNudges(ctx,
+		store.ScheduledNudge{Kind: "withdrawal.stuck", ObjectID: wdStuck, Stage: string(store.StageApproval), Due: h.now},
+		store.ScheduledNudge{Kind: "withdrawal.stuck", ObjectID: wdStuckPSP, Stage: string(store.StageProcessing), Due: h.now}); err != nil {
+		t.Fatal(err)
+	}
+	if out := h.tick(); len(out.Replies) != 0 {
+		t.Fatalf("nudges without a chat: %+v", out.Replies)
+	}
+	// The session is committed.
+	if err := h.db.SaveSession(ctx, &store.Session{ChatID: chat, CustomerID: 1, UpdatedAt: h.now}); err != nil {
+		t.Fatal(err)
+	}
+	h.now = h.now.Add(time.Minute)
+	if got := sortedNudged(t, h.tick()); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
+		t.Fatalf("the tick after the link's commit nudged %v", got)
 	}
 }

@@ -282,8 +282,17 @@ func TestWithdrawalNudgeTwoReplicas(t *testing.T) {
 	h := linked(t)
 	other := flows.New(h.db, h.db, flows.WithSecret([]byte("flows-test-secret-0123456789abcdef")),
 		flows.WithClock(func() time.Time { return t0 }))
-	outs := make(chan flows.Outcome, 2)
-	for _, e := range []*flows.Engine{h.engine, other} {
+	if got := tickAtOnce(t, h.engine, other); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
+		t.Fatalf("two replicas nudged %v, want each stuck withdrawal once", got)
+	}
+}
+
+// tickAtOnce ticks, and settles, the engines at the same moment, and lists
+// the withdrawals they nudged between them, in order.
+func tickAtOnce(t *testing.T, engines ...*flows.Engine) []int64 {
+	t.Helper()
+	outs := make(chan flows.Outcome, len(engines))
+	for _, e := range engines {
 		go func() {
 			out, err := e.Tick(context.Background())
 			if err == nil {
@@ -295,21 +304,10 @@ func TestWithdrawalNudgeTwoReplicas(t *testing.T) {
 			outs <- out
 		}()
 	}
-	got := append(nudged(t, <-outs), nudged(t, <-outs)...)
+	var got []int64
+	for range engines {
+		got = append(got, nudged(t, <-outs)...)
+	}
 	slices.Sort(got)
-	if !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
-		t.Fatalf("two replicas nudged %v, want each stuck withdrawal once", got)
-	}
-}
-
-func TestWithdrawalNudgeNeedsAChat(t *testing.T) {
-	h := newHarness(t) // nobody linked
-	if out := h.tick(); len(out.Replies) != 0 {
-		t.Fatalf("nudges without a linked chat: %+v", out.Replies)
-	}
-	// Once the customer links a chat, the held-back nudges go out.
-	h.do(contact("+77010000001", chat))
-	if got := nudged(t, h.tick()); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
-		t.Fatalf("after linking nudged %v", got)
-	}
+	return got
 }

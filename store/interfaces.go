@@ -44,21 +44,24 @@ type Payments interface {
 	// an id above after, by id, at most limit of them (limit <= 0: all), so
 	// a job can walk them page by page.
 	OpenWithdrawals(ctx context.Context, after int64, limit int) ([]Withdrawal, error)
-	// OpenWithdrawalsSince lists withdrawals awaiting approval or processing
-	// whose current stage began (StageSince) at or after since and before
-	// before, ordered by (StageSince, ID), starting after the one at (since,
-	// afterID), at most limit of them (limit <= 0: all): a job that
-	// remembers how far it got reads only what entered a stage since.
-	OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]Withdrawal, error)
+	// OpenWithdrawalsChangedAfter lists withdrawals awaiting approval or
+	// processing whose current stage was recorded after the record
+	// afterSeq, in the order the ledger recorded them (by StageSeq), at
+	// most limit of them (limit <= 0: all). A job that remembers the
+	// highest StageSeq it read reads each stage change once, whenever the
+	// change happened: one reported late (its At in the past) gets a number
+	// above every one listed before.
+	OpenWithdrawalsChangedAfter(ctx context.Context, afterSeq int64, limit int) ([]StagedWithdrawal, error)
 }
 
-// StageLimitFloor is what a Ledger may also offer: the smallest limit, in
-// business days, that any withdrawal's stage can have (the least tier
-// approval period and provider maximum). The stuck-withdrawal nudges then
-// read only stages at least that old; without it every open withdrawal that
-// entered a stage since they last got is read on every tick.
-type StageLimitFloor interface {
-	MinStageLimit(ctx context.Context) (int, error)
+// StagedWithdrawal is a withdrawal with the sequence number of the record
+// of its current stage. The numbers grow in the order the ledger made the
+// records visible, across all withdrawals: a reader that has seen number
+// n never later sees a new record numbered n or below. Creating a
+// withdrawal records its first stage.
+type StagedWithdrawal struct {
+	Withdrawal
+	StageSeq int64
 }
 
 // Updates remembers which Telegram updates were handled, so a redelivered

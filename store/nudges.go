@@ -16,6 +16,31 @@ type Nudges interface {
 	// claimed. A job that claims only once the nudge's message is
 	// committed (flows.Tick.Nudge) asks this first.
 	NudgeClaimed(ctx context.Context, n Nudge) (bool, error)
+
+	// The nudge schedule: when a job is to look at an object next, so a
+	// tick reads only what has come due, not every object it tracks.
+	// Entries are identified by (Kind, ObjectID, Stage), as claims are.
+	//
+	// ScheduleNudges stores each entry, replacing the Due of one stored
+	// with its identity. DueNudges lists the entries of kind with Due <=
+	// now, by Due, then ObjectID, then Stage, at most limit (<= 0: all); it
+	// removes nothing. UnscheduleNudges removes each entry that is still
+	// stored with the Due given, so an entry scheduled again in between
+	// (a chat linked meanwhile) stays; removing one not stored is not an
+	// error. A store may keep Due to the millisecond, rounded up: an entry
+	// is never listed before its Due.
+	ScheduleNudges(ctx context.Context, list ...ScheduledNudge) error
+	DueNudges(ctx context.Context, kind string, now time.Time, limit int) ([]ScheduledNudge, error)
+	UnscheduleNudges(ctx context.Context, list ...ScheduledNudge) error
+}
+
+// ScheduledNudge is an entry of the nudge schedule: the nudge (Kind,
+// ObjectID, Stage) is to be looked at again from Due on.
+type ScheduledNudge struct {
+	Kind     string
+	ObjectID int64
+	Stage    string
+	Due      time.Time
 }
 
 // Kinds of nudge that stores filter on when they list what is still due.

@@ -42,7 +42,7 @@ var (
 	opResolveCancellation  = operation{"resolveCancellation", "POST", "/v1/cancellation-requests/{request_id}/resolution", true}
 	opListWithdrawals      = operation{"listWithdrawals", "GET", "/v1/customers/{customer_id}/withdrawals", false}
 	opListOpenWithdrawals  = operation{"listOpenWithdrawals", "GET", "/v1/withdrawals", false}
-	opListOpenByStageStart = operation{"listOpenWithdrawalsByStageStart", "GET", "/v1/open-withdrawals", false}
+	opListOpenByRecord     = operation{"listOpenWithdrawalsByRecord", "GET", "/v1/open-withdrawals", false}
 	opGetWithdrawal        = operation{"getWithdrawal", "GET", "/v1/withdrawals/{withdrawal_id}", false}
 	opGetTier              = operation{"getTier", "GET", "/v1/tiers/{code}", false}
 	opGetProvider          = operation{"getProvider", "GET", "/v1/providers/{code}", false}

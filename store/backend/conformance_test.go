@@ -60,6 +60,7 @@ type httpLedger struct {
 	*backend.Client
 	storetest.LedgerFixture
 	storetest.RefundFixture
+	storetest.StageFixture
 }
 
 // TestLedger runs the Ledger conformance suite through the client, over
@@ -68,7 +69,7 @@ type httpLedger struct {
 func TestLedger(t *testing.T) {
 	storetest.RunLedger(t, func(t *testing.T) store.Ledger {
 		r := newRig(t)
-		return httpLedger{Client: r.client(t, backend.Config{}), LedgerFixture: r.db, RefundFixture: r.db}
+		return httpLedger{Client: r.client(t, backend.Config{}), LedgerFixture: r.db, RefundFixture: r.db, StageFixture: r.db}
 	})
 }
 

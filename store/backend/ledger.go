@@ -91,13 +91,15 @@ func (c *Client) OpenWithdrawals(ctx context.Context, after int64, limit int) ([
 	return mapSlice(out.Items, withdrawalJSON.store), err
 }
 
-func (c *Client) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]store.Withdrawal, error) {
-	var out list[withdrawalJSON]
-	q := url.Values{"stage_since": {since.UTC().Format(time.RFC3339Nano)}, "before": {before.UTC().Format(time.RFC3339Nano)}}
-	setAfter(q, afterID)
+func (c *Client) OpenWithdrawalsChangedAfter(ctx context.Context, afterSeq int64, limit int) ([]store.StagedWithdrawal, error) {
+	var out list[stagedWithdrawalJSON]
+	q := url.Values{}
+	if afterSeq > 0 {
+		q.Set("after_seq", strconv.FormatInt(afterSeq, 10))
+	}
 	setLimit(q, limit)
-	_, err := c.do(ctx, call{op: opListOpenByStageStart, path: opListOpenByStageStart.path(), query: q, out: &out})
-	return mapSlice(out.Items, withdrawalJSON.store), err
+	_, err := c.do(ctx, call{op: opListOpenByRecord, path: opListOpenByRecord.path(), query: q, out: &out})
+	return mapSlice(out.Items, stagedWithdrawalJSON.store), err
 }
 
 func (c *Client) Tier(ctx context.Context, code string) (store.Tier, error) {

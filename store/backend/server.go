@@ -55,7 +55,7 @@ func NewServer(ledger store.Ledger, opts ...ServerOption) *Server {
 	s.handle(opResolveCancellation, s.resolveCancellation)
 	s.handle(opListWithdrawals, s.listWithdrawals)
 	s.handle(opListOpenWithdrawals, s.listOpenWithdrawals)
-	s.handle(opListOpenByStageStart, s.listOpenWithdrawalsByStageStart)
+	s.handle(opListOpenByRecord, s.listOpenWithdrawalsByRecord)
 	s.handle(opGetWithdrawal, s.getWithdrawal)
 	s.handle(opGetTier, s.getTier)
 	s.handle(opGetProvider, s.getProvider)
@@ -341,16 +341,14 @@ func (s *Server) listOpenWithdrawals(r *http.Request, _ string) (int, any, error
 	return http.StatusOK, list[withdrawalJSON]{Items: mapSlice(items, toWithdrawalJSON)}, err
 }
 
-func (s *Server) listOpenWithdrawalsByStageStart(r *http.Request, _ string) (int, any, error) {
-	since, err1 := queryTime(r, "stage_since")
-	before, err2 := queryTime(r, "before")
-	after, err3 := queryInt(r, "after")
-	limit, err4 := queryInt(r, "limit")
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+func (s *Server) listOpenWithdrawalsByRecord(r *http.Request, _ string) (int, any, error) {
+	after, err1 := queryInt(r, "after_seq")
+	limit, err2 := queryInt(r, "limit")
+	if err := errors.Join(err1, err2); err != nil {
 		return 0, nil, err
 	}
-	items, err := s.ledger.OpenWithdrawalsSince(r.Context(), since, after, before, int(limit))
-	return http.StatusOK, list[withdrawalJSON]{Items: mapSlice(items, toWithdrawalJSON)}, err
+	items, err := s.ledger.OpenWithdrawalsChangedAfter(r.Context(), after, int(limit))
+	return http.StatusOK, list[stagedWithdrawalJSON]{Items: mapSlice(items, toStagedWithdrawalJSON)}, err
 }
 
 func (s *Server) getWithdrawal(r *http.Request, _ string) (int, any, error) {

@@ -108,6 +108,20 @@ func (w withdrawalJSON) store() store.Withdrawal {
 	return out
 }
 
+// stagedWithdrawalJSON is the contract's StagedWithdrawal.
+type stagedWithdrawalJSON struct {
+	withdrawalJSON
+	StageSeq int64 `json:"stage_seq"`
+}
+
+func toStagedWithdrawalJSON(w store.StagedWithdrawal) stagedWithdrawalJSON {
+	return stagedWithdrawalJSON{withdrawalJSON: toWithdrawalJSON(w.Withdrawal), StageSeq: w.StageSeq}
+}
+
+func (w stagedWithdrawalJSON) store() store.StagedWithdrawal {
+	return store.StagedWithdrawal{Withdrawal: w.withdrawalJSON.store(), StageSeq: w.StageSeq}
+}
+
 type tierJSON struct {
 	Code         string `json:"code"`
 	ApprovalDays int    `json:"approval_days"`

@@ -22,6 +22,7 @@
 //	{P:journal}:x:<chat>  list  a chat's recent exchanges for the case card
 //	{P:tickets}:...       the tickets, their topics and indexes (tickets.go)
 //	P:nudge:{<kind>:<id>}:<stage>  str  a claimed nudge (SET NX)
+//	{P:schedule:<kind>}   zset  when to look at a nudge next (schedule.go)
 //
 // One update's commit marks the update, unblocks its chat, saves the
 // sessions of every chat it touched with compare-and-swap, stores the

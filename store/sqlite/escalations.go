@@ -2,10 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math"
-	"time"
+	"strings"
 
 	"paydesk/store"
 )
@@ -22,44 +20,34 @@ func (db *DB) OpenWithdrawals(ctx context.Context, after int64, limit int) ([]st
 	return list, nil
 }
 
-// OpenWithdrawalsSince lists the open withdrawals whose current stage began
-// in [since, before), ordered by (stage began, id), starting after the one
-// at (since, afterID); limit <= 0 means all. It reads the partial index
-// withdrawals_open_by_stage_since, so a page costs what it returns.
-func (db *DB) OpenWithdrawalsSince(ctx context.Context, since time.Time, afterID int64, before time.Time, limit int) ([]store.Withdrawal, error) {
-	// INDEXED BY: without ANALYZE the planner takes withdrawals_by_stage and
-	// sorts every open withdrawal.
-	list, err := queryAll(ctx, db.rd, scanWithdrawal, withdrawalSelect+` INDEXED BY withdrawals_open_by_stage_since
-		WHERE w.stage IN ('approval', 'processing') AND w.stage_since >= ?1 AND w.stage_since < ?3
-		AND (w.stage_since > ?1 OR w.id > ?2)
-		ORDER BY w.stage_since, w.id LIMIT ?4`, sinceNanos(since), afterID, sinceNanos(before), sqlLimit(limit))
+// OpenWithdrawalsChangedAfter lists the open withdrawals whose current
+// stage was recorded after afterSeq, by stage_seq (migration 0016); limit
+// <= 0 means all. It reads the partial index withdrawals_open_by_stage_seq,
+// so a page costs what it returns.
+func (db *DB) OpenWithdrawalsChangedAfter(ctx context.Context, afterSeq int64, limit int) ([]store.StagedWithdrawal, error) {
+	list, err := queryAll(ctx, db.rd, func(row scanner) (store.StagedWithdrawal, error) {
+		var (
+			w   store.StagedWithdrawal
+			err error
+		)
+		w.Withdrawal, err = scanWithdrawal(seqFirst{row, &w.StageSeq})
+		return w, err
+	}, `SELECT w.stage_seq, `+strings.TrimPrefix(withdrawalSelect, "SELECT ")+` INDEXED BY withdrawals_open_by_stage_seq
+		WHERE w.stage IN ('approval', 'processing') AND w.stage_seq > ? ORDER BY w.stage_seq LIMIT ?`, afterSeq, sqlLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("list open withdrawals since %v after %d: %w", since, afterID, err)
+		return nil, fmt.Errorf("list open withdrawals changed after %d: %w", afterSeq, err)
 	}
 	return list, nil
 }
 
-// MinStageLimit is the smallest limit, in business days, any stage of any
-// withdrawal can have: the least tier approval period and provider maximum.
-// The stuck-withdrawal nudges read only stages at least that old.
-func (db *DB) MinStageLimit(ctx context.Context) (int, error) {
-	var n sql.NullInt64
-	err := db.rd.QueryRowContext(ctx, `SELECT MIN(d) FROM (SELECT MIN(approval_days) AS d FROM tiers
-		UNION ALL SELECT MIN(max_days) FROM providers)`).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("least stage limit: %w", err)
-	}
-	return int(n.Int64), nil // no tiers nor providers: 0, nothing is sure
+// seqFirst scans a row whose first column is the stage_seq and the rest a
+// withdrawal, so scanWithdrawal reads the rest.
+type seqFirst struct {
+	scanner
+	seq *int64
 }
 
-// sinceNanos is t as nanoseconds, the zero time as the lowest: the start of
-// all time rather than NULL, which would match nothing.
-func sinceNanos(t time.Time) int64 {
-	if t.IsZero() {
-		return math.MinInt64
-	}
-	return t.UnixNano()
-}
+func (s seqFirst) Scan(dest ...any) error { return s.scanner.Scan(append([]any{s.seq}, dest...)...) }
 
 // ClaimNudge records the nudge; first is true only for the statement that
 // inserted the row, so of two replicas claiming at once exactly one sends.

@@ -150,7 +150,7 @@ func (db *DB) EnterStage(ctx context.Context, id int64, stage store.WithdrawalSt
 }
 
 // enterStage appends the stage to the withdrawal's history and makes it
-// the current one (the trigger of 0014 sets stage_since); tx must be a
+// the current one (the trigger of 0016 numbers it, stage_seq); tx must be a
 // transaction.
 func enterStage(ctx context.Context, tx querier, id int64, stage string, at sql.NullInt64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO withdrawal_stage_changes (withdrawal_id, seq, stage, at)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,36 +36,93 @@ func testOpenWithdrawals(t *testing.T, s store.Ledger) {
 	}
 }
 
-func testOpenWithdrawalsSince(t *testing.T, s store.Ledger) {
+// StageFixture is implemented by a ledger whose withdrawals a test can
+// move on to a stage (the SQLite demo ledger); the suite then checks that
+// a stage change is listed after every change before it, whenever it
+// happened.
+type StageFixture interface {
+	EnterStage(ctx context.Context, id int64, stage store.WithdrawalStage, at time.Time) error
+}
+
+func testOpenWithdrawalsChangedAfter(t *testing.T, s store.Ledger) {
 	ctx := t.Context()
-	// Of the fixture's open withdrawals, 31 entered approval 6 days ago and
-	// 30 processing 2 hours ago (it had entered approval 5 hours ago: the
-	// current stage counts, not the first).
-	tests := []struct {
-		name    string
-		since   time.Time
-		afterID int64
-		before  time.Time
-		limit   int
-		wantIDs []int64
-	}{
-		{"all, by stage began", time.Time{}, 0, base, 0, []int64{31, 30}},
-		{"first page", time.Time{}, 0, base, 1, []int64{31}},
-		{"next page, after the cursor", ago(6 * day), 31, base, 1, []int64{30}},
-		{"since is inclusive", ago(6 * day), 0, base, 0, []int64{31, 30}},
-		{"since past the first", ago(6 * day).Add(time.Nanosecond), 0, base, 0, []int64{30}},
-		{"before is exclusive", time.Time{}, 0, ago(2 * time.Hour), 0, []int64{31}},
-		{"not the first stage's start", ago(5 * time.Hour), 0, ago(3 * time.Hour), 0, nil},
-		{"past the end", ago(2 * time.Hour), 30, base, 10, nil},
+	read := func(after int64, limit int) []store.StagedWithdrawal {
+		t.Helper()
+		got, err := s.OpenWithdrawalsChangedAfter(ctx, after, limit)
+		if err != nil {
+			t.Fatalf("OpenWithdrawalsChangedAfter(%d, %d): %v", after, limit, err)
+		}
+		return got
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.OpenWithdrawalsSince(ctx, tt.since, tt.afterID, tt.before, tt.limit)
-			want := byID(fixtureWithdrawals, withdrawalID, tt.wantIDs)
-			if err != nil || !same(got, want) {
-				t.Errorf("OpenWithdrawalsSince(%v, %d, %v, %d) = %+v, %v; want %+v", tt.since, tt.afterID, tt.before, tt.limit, got, err, want)
+	ids := func(list []store.StagedWithdrawal) []int64 {
+		var out []int64
+		for i, w := range list {
+			if i > 0 && w.StageSeq <= list[i-1].StageSeq {
+				t.Errorf("StageSeq %d of %d does not grow past %d", w.StageSeq, w.ID, list[i-1].StageSeq)
 			}
-		})
+			out = append(out, w.ID)
+		}
+		return out
+	}
+	// Of the fixture, 31 (approval) and 30 (processing) are open, recorded
+	// in that order; 32 was received and 33 rejected.
+	all := read(0, 0)
+	if got := ids(all); !same(got, []int64{31, 30}) {
+		t.Fatalf("all open, in record order: %v, want [31 30]", got)
+	}
+	for _, w := range all {
+		if want := byID(fixtureWithdrawals, withdrawalID, []int64{w.ID})[0]; !same(w.Withdrawal, want) {
+			t.Errorf("withdrawal %d = %+v, want %+v", w.ID, w.Withdrawal, want)
+		}
+	}
+	first := read(0, 1)
+	if got := ids(first); !same(got, []int64{31}) {
+		t.Fatalf("first page: %v, want [31]", got)
+	}
+	if got := ids(read(first[0].StageSeq, 1)); !same(got, []int64{30}) {
+		t.Errorf("next page: %v, want [30]", got)
+	}
+	last := all[len(all)-1].StageSeq
+	if got := read(last, 10); len(got) != 0 {
+		t.Errorf("after the last: %v", ids(got))
+	}
+
+	// A withdrawal created later comes after, though it says it began
+	// days ago (reported late).
+	f, ok := s.(LedgerFixture)
+	if !ok {
+		return
+	}
+	late := store.Withdrawal{ID: 34, CustomerID: 2, Amount: 990000, Currency: "CZK", Method: "SEPA transfer", Provider: "sepa",
+		Stage: store.StageApproval, CreatedAt: ago(3 * day), History: []store.StageChange{{Stage: store.StageApproval, At: ago(3 * day)}}}
+	if _, err := f.AddWithdrawal(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	got := read(last, 0)
+	if !same(ids(got), []int64{34}) || !same(got[0].Withdrawal, late) {
+		t.Fatalf("after a late withdrawal: %+v, want 34 alone", got)
+	}
+	last = got[0].StageSeq
+
+	// 31 moves on to processing, as of four days ago: listed again, after
+	// 34, with its new stage; a withdrawal that leaves the open stages is
+	// not listed at all.
+	e, ok := s.(StageFixture)
+	if !ok {
+		return
+	}
+	if err := e.EnterStage(ctx, 31, store.StageProcessing, ago(4*day)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.EnterStage(ctx, 30, store.StageReceived, ago(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got = read(last, 0)
+	if !same(ids(got), []int64{31}) || got[0].Stage != store.StageProcessing || !got[0].StageSince().Equal(ago(4*day)) {
+		t.Errorf("after 31 moved on late and 30 was received: %+v, want 31 in processing since %v", got, ago(4*day))
+	}
+	if got := ids(read(0, 0)); !same(got, []int64{34, 31}) {
+		t.Errorf("all open now: %v, want [34 31]", got)
 	}
 }
 
