@@ -366,7 +366,8 @@ func TestDisputeLeaveRecordsNothing(t *testing.T) {
 		t.Fatalf("Send after Cancel: %v", got)
 	}
 	summary = h.toSummary(card, "other", "text")
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "common.cancelled", "menu.title")
+	wantIDs(t, h.pressData(button(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "dispute.form.cancel_yes")),
+		"common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
 	if got := ids(h.pressData(button(t, summary, "dispute.confirm_button"))); got[0] != "dispute.form_closed" {
 		t.Fatalf("Send after /cancel: %v", got)
 	}
@@ -381,6 +382,47 @@ func TestDisputeLeaveRecordsNothing(t *testing.T) {
 // TestDisputeBackKeepsWhatWasTyped: "Back" from the summary walks the form
 // back one step at a time, keeping the photos, the description and the
 // reason; a new reason keeps the rest, and the dispute sent has it all.
+// TestDisputeSlashCancelAsksFirst: /cancel typed in the form is its Cancel
+// button: with nothing typed it leaves at once; with a description or
+// photos it asks first, "Continue" keeps the form at its step with what was
+// typed, and only "Yes" leaves it, recording nothing.
+func TestDisputeSlashCancelAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.linkAs(1)
+	slashCancel := flows.Event{Kind: flows.EventCommand, Command: "cancel"}
+	card := h.openCard("KZ-458812")
+	h.pressData(button(t, h.pressData(button(t, card, "dispute.dispute_button")), "dispute.reason_damaged"))
+	wantIDs(t, h.do(slashCancel), "common.cancelled", "menu.title") // nothing typed yet
+	if s := h.session(); s.Flow != "" {
+		t.Fatalf("/cancel with nothing typed kept the form: %+v", s)
+	}
+
+	h.pressData(button(t, h.pressData(button(t, card, "dispute.dispute_button")), "dispute.reason_damaged"))
+	h.text("The box was crushed")
+	ask := h.do(slashCancel)
+	wantIDs(t, ask, "dispute.form.cancel_ask")
+	if s := h.session(); s.Flow != "dispute" || s.Step != "photos" || s.Data["text"] != "The box was crushed" {
+		t.Fatalf("/cancel's question changed the form: %+v", s)
+	}
+	wantIDs(t, h.pressData(button(t, ask, "dispute.form.cancel_no")), "dispute.ask_photos")
+	out := h.photo("P1")
+	summary := h.pressData(button(t, out, "dispute.done_button"))
+	ask = h.do(slashCancel)
+	wantIDs(t, ask, "dispute.form.cancel_ask")
+	wantIDs(t, h.pressData(button(t, ask, "dispute.form.cancel_no")), "dispute.summary")
+	if s := h.session(); s.Step != "confirm" || s.Data["text"] != "The box was crushed" || s.Data["photos"] != "P1" {
+		t.Fatalf("after “Continue”: %+v", s)
+	}
+	wantIDs(t, h.pressData(button(t, h.do(slashCancel), "dispute.form.cancel_yes")),
+		"common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	if got := ids(h.pressData(button(t, summary, "dispute.confirm_button"))); got[0] != "dispute.form_closed" {
+		t.Fatalf("Send after /cancel: %v", got)
+	}
+	if _, ok := h.dispute(aigerimRefused); ok {
+		t.Fatal("/cancel recorded a dispute")
+	}
+}
+
 func TestDisputeBackKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
 	h.linkAs(1)
