@@ -50,10 +50,11 @@ func (r *Router) Action(name string, h ActionHandler) {
 	r.actions[name] = h
 }
 
-// View routes an action that only shows a screen (a list, a card, the
-// menu) and changes nothing, so it can run again at any time: wrong input
-// while the screen is the chat's last one (a text where buttons are
-// expected) is answered with the same screen again, not the main menu.
+// View routes an action that only shows a screen (a list, a card, a
+// question to confirm, the menu) and changes nothing, so it can run again
+// at any time: wrong input while the screen is the chat's last one (a text
+// where buttons are expected) is answered with the same screen again, not
+// the main menu.
 func (r *Router) View(name string, h ActionHandler) {
 	r.Action(name, h)
 	r.views[name] = true

@@ -42,7 +42,7 @@ func registerTransfer(r *Router) {
 		}
 		return showCard(c, t, int(a.Arg(1)))
 	}))
-	r.Action(actTransferAsk, RequireCustomer(askCancellation))
+	r.View(actTransferAsk, RequireCustomer(askCancellation))
 	r.Action(actTransferConfirm, RequireCustomer(confirmCancellation))
 	r.Action(actTransferSupport, RequireCustomer(transferSupport))
 	registerRecipient(r)
