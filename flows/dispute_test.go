@@ -619,3 +619,56 @@ func TestDisputeReminder(t *testing.T) {
 		t.Fatalf("reminder for a disputed request: %v", ids(out))
 	}
 }
+
+// TestDisputeReminderSkipsBlockedChats: the reminder goes to the customer's
+// most recently active chat that has not blocked the bot, and to nobody
+// when every chat of theirs has.
+func TestDisputeReminderSkipsBlockedChats(t *testing.T) {
+	ctx := context.Background()
+	reminded := func(h *harness) []int64 {
+		t.Helper()
+		out, err := h.engine.Tick(ctx)
+		if err == nil {
+			err = h.engine.Settle(ctx, &out)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var chats []int64
+		for _, r := range out.Replies { // folded with the tick's other nudges
+			for _, m := range r.Screen.Body {
+				if m.ID == "dispute.reminder" {
+					chats = append(chats, r.ChatID)
+				}
+			}
+		}
+		return chats
+	}
+	const phone = chat + 7 // Aigerim's second chat, the one she used last
+	link := func(h *harness) {
+		h.linkAs(1)
+		h.now = h.now.Add(time.Minute)
+		h.do(flows.Event{Kind: flows.EventContact, ChatID: phone, UserID: phone, Contact: &flows.Contact{Phone: phones[1], UserID: phone}})
+		h.now = t0.Add(24 * time.Hour)
+	}
+
+	h := newHarness(t)
+	link(h)
+	if err := h.db.BlockChat(ctx, phone, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := reminded(h); !slices.Equal(got, []int64{chat}) {
+		t.Errorf("with the last chat blocked, reminded %v, want the other chat %d", got, chat)
+	}
+
+	h = newHarness(t)
+	link(h)
+	for _, c := range []int64{chat, phone} {
+		if err := h.db.BlockChat(ctx, c, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := reminded(h); len(got) != 0 {
+		t.Errorf("with every chat blocked, reminded %v", got)
+	}
+}
