@@ -114,8 +114,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		case errors.Is(err, store.ErrNotFound):
 			sess.CustomerID = 0 // the account is gone: the chat is unlinked
 		case errors.Is(err, store.ErrUnavailable):
-			c.setLang() // without the account's language: it could not be read
-			return e.busy(ctx, ev, loaded, c.Lang)
+			// Without the account (and its language): only the support
+			// intercept answers, which needs no ledger for a chat whose
+			// ticket is open (dispatch); everything else is busy.
+			c.ledgerDown = err
 		default:
 			return Outcome{}, fmt.Errorf("load customer of chat %d: %w", ev.ChatID, err)
 		}
@@ -151,6 +153,9 @@ func (e *Engine) dispatch(c *Conv, expired bool) error {
 		if done, err := e.router.intercept(c); done || err != nil {
 			return err
 		}
+	}
+	if c.ledgerDown != nil {
+		return fmt.Errorf("load customer of chat %d: %w", c.Event.ChatID, c.ledgerDown)
 	}
 	ev := c.Event
 	switch ev.Kind {
@@ -242,6 +247,10 @@ type Conv struct {
 	Lang     string          // the language replies to this chat are rendered in
 	out      Outcome
 	ledger   *memoLedger // made by Ledger
+	// ledgerDown is why the linked customer could not be read (the ledger
+	// is unavailable): Customer is nil though the chat is linked, and only
+	// the chat's open ticket may be served (see dispatch).
+	ledgerDown error
 	// unrecorded keeps the event out of the chat's exchanges (the agents
 	// see it in the topic anyway).
 	unrecorded    bool
