@@ -187,7 +187,9 @@ func TestDisputeSurvivesRestart(t *testing.T) {
 		d.Status != want.Status || !d.CreatedAt.Equal(t0) {
 		t.Fatalf("recorded %+v, want %+v", d, want)
 	}
-	if s := h.session(); s.Flow != "" || len(s.Data) != 0 {
+	s := h.session()
+	delete(s.Data, "view") // the card shown, for wrong input on it
+	if s.Flow != "" || len(s.Data) != 0 {
 		t.Fatalf("the form stays in the session after Send: %+v", s)
 	}
 	h.restart()

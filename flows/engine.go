@@ -202,10 +202,22 @@ func (e *Engine) runAction(c *Conv, h ActionHandler, a Action, data string) erro
 	if err := h(c, a); err != nil {
 		return err
 	}
-	if e.router.views[a.Name] && c.Session.Flow == "" {
+	switch {
+	case c.Session.Flow != "":
+	case e.router.views[a.Name]:
 		c.Set(keyView, data)
+	case c.viewShown != "":
+		c.Set(keyView, c.viewShown)
 	}
 	return nil
+}
+
+// showsView says that the screen being shown is the one the view
+// action(args) shows (a card), so that wrong input on it is answered with
+// that view again even when a button that changed something showed it (a
+// request made, a refund cancelled: the card it ends on).
+func (c *Conv) showsView(action string, args ...int64) {
+	c.viewShown = c.e.signer.sign(c.Event.ChatID, action, args...)
 }
 
 // notUnderstood answers input the chat's screen does not take: "please use
@@ -257,6 +269,7 @@ type Conv struct {
 	eventRecorded bool   // the event is in the exchanges already (see recordEvent)
 	showIDs       bool   // a tester's IDs mode: this chat's screens end with their message IDs
 	view          string // the button data of the view that showed the chat's last screen, if any
+	viewShown     string // the button data of the view whose screen this event shows (see showsView)
 	// handoffDetails is what the customer gave a flow that could not take
 	// it (a dispute sent too late): Handoff puts it on the case card.
 	handoffDetails []Msg

@@ -241,6 +241,7 @@ func destination(p store.Payment) Msg {
 // paymentCard is a payment with its refunds and what may be done now.
 func paymentCard(c *Conv, v paymentView, page int) Screen {
 	p, loc := v.p, c.Loc()
+	c.showsView(actRefundPayment, p.ID, int64(page)) // whoever shows it: after a storno, say
 	s := Screen{Replace: c.Event.Kind == EventAction}
 	s.Body = append(s.Body, M("refund.payment", "Ref", paymentRef(p), "Amount", paymentMoney(p, p.Amount),
 		"Payer", store.MaskName(p.PayerName), "State", M("refund.shown_"+string(ShowPayment(p)))))
@@ -467,6 +468,7 @@ func requestRefund(c *Conv, v paymentView, a Action) error {
 // and what happens next.
 func refundCard(c *Conv, v paymentView, rf store.Refund, page int) Screen {
 	p, loc := v.p, c.Loc()
+	c.showsView(actRefundCard, rf.ID, int64(page)) // whoever shows it: after the refund was requested, say
 	s := Screen{Replace: c.Event.Kind == EventAction}
 	s.Body = []Msg{M("refund.card", "Amount", paymentMoney(p, rf.Amount), "Ref", paymentRef(p), "Payer", store.MaskName(p.PayerName),
 		"PaymentAmount", paymentMoney(p, p.Amount), "At", locales.DateTime{T: rf.CreatedAt, Loc: loc},

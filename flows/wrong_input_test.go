@@ -117,3 +117,61 @@ func TestWrongInputOnConfirmationsAndRefunds(t *testing.T) {
 		t.Errorf("wrong input on the confirmation made a request: %+v", r)
 	}
 }
+
+// TestWrongInputAfterAConfirmedStep: the card a confirmed step ends on
+// (the transfer's after its cancellation was requested, the return
+// request's after the dispute was sent, the refund's after it was
+// requested or cancelled, the payment's after its storno) answers wrong
+// input like the same card opened from its list: "please use the buttons"
+// above the card as it is now. Nothing is made twice.
+func TestWrongInputAfterAConfirmedStep(t *testing.T) {
+	h := newTransferHarness(t)
+	h.link(senderChat, "+77010000001")
+	h.link(merchantA, eshopPhone)
+	const aigerimChat = senderChat // customer 1 sent the transfers and had the return refused
+
+	cardIDs := func(out flows.Outcome) []string { return ids(to(out, out.Replies[0].ChatID))[1:] } // without the notice above
+	for _, tc := range []struct {
+		name string
+		chat int64
+		done func() flows.Outcome // the confirmed step
+		card func(flows.Outcome) []string
+	}{
+		{"transfer cancellation requested", senderChat, func() flows.Outcome { return h.request(senderChat, toNurlan) }, func(o flows.Outcome) []string { return ids(to(o, senderChat)) }},
+		{"dispute sent", aigerimChat, func() flows.Outcome {
+			menu := h.in(aigerimChat, flows.Event{Kind: flows.EventCommand, Command: "menu"})
+			list := h.press(aigerimChat, button(t, menu, "menu.returns"))
+			card := h.press(aigerimChat, buttonTo(t, list, "dispute.list_button", "KZ-458812"))
+			picker := h.press(aigerimChat, button(t, card, "dispute.dispute_button"))
+			h.press(aigerimChat, button(t, picker, "dispute.reason_damaged"))
+			photos := h.in(aigerimChat, flows.Event{Kind: flows.EventText, Text: "The box was crushed"})
+			summary := h.press(aigerimChat, button(t, photos, "dispute.done_button"))
+			return h.press(aigerimChat, button(t, summary, "dispute.confirm_button"))
+		}, cardIDs},
+		{"refund requested", merchantA, func() flows.Outcome {
+			return h.press(merchantA, button(t, h.summaryFor(merchantA, "500"), "refund.request_button"))
+		}, cardIDs},
+		{"refund cancelled", merchantA, func() flows.Outcome {
+			list := h.press(merchantA, button(t, h.in(merchantA, flows.Event{Kind: flows.EventCommand, Command: "menu"}), "refund.menu"))
+			refund := h.press(merchantA, actionButton(t, h.press(merchantA, actionButton(t, list, "rfp", 505)), "rfr", 603))
+			ask := h.press(merchantA, button(t, refund, "refund.cancel_button"))
+			return h.press(merchantA, button(t, ask, "refund.cancel_confirm_button"))
+		}, func(o flows.Outcome) []string { return ids(to(o, merchantA)) }},
+		{"storno", merchantA, func() flows.Outcome {
+			list := h.press(merchantA, button(t, h.in(merchantA, flows.Event{Kind: flows.EventCommand, Command: "menu"}), "refund.menu"))
+			ask := h.press(merchantA, button(t, h.press(merchantA, actionButton(t, list, "rfp", 502)), "refund.storno_button"))
+			return h.press(merchantA, button(t, ask, "refund.storno_confirm_button"))
+		}, func(o flows.Outcome) []string { return ids(to(o, merchantA)) }},
+	} {
+		shown := tc.card(tc.done())
+		for _, ev := range wrongInputs {
+			wantScreenAgain(t, tc.name, ev, shown, to(h.in(tc.chat, ev), tc.chat))
+		}
+	}
+	if n := h.openCount(); n != 1 {
+		t.Errorf("%d open cancellation requests, want 1", n)
+	}
+	if _, refunds := h.payment(paidPayment); len(refunds) != 1 {
+		t.Errorf("%d refunds of payment %d, want the one requested", len(refunds), paidPayment)
+	}
+}
