@@ -14,7 +14,8 @@ import (
 // returns store.ErrUnavailable), the customer is told the service is busy
 // and offered Retry and the Menu. Nothing of the event is kept: the session
 // stays where it was, and the replies the handler had prepared are dropped.
-// Retry replays the event:
+// A chat whose support ticket is open is served still: relaying to the
+// agents needs only the State (supportIntercept). Retry replays the event:
 //
 //   - a button press: the busy screen replaces the pressed message and its
 //     Retry button carries the very callback data that was pressed, so the

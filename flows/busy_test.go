@@ -310,3 +310,48 @@ func (h *harness) sessionOf(chatID int64) store.Session {
 	}
 	return s
 }
+
+// TestBusyOpenTicketStillRelays: while the payments backend answers 503,
+// the messages of a chat whose support ticket is open still go to the
+// agents (an open ticket needs only the bot's State), and the ticket's
+// own buttons and /cancel still answer; once the customer has left the
+// queue, what needs the ledger gets the busy screen, and the chat stays
+// linked.
+func TestBusyOpenTicketStillRelays(t *testing.T) {
+	ctx := context.Background()
+	h := newTransferHarness(t)
+	rig, client := newBackendRig(t, h.harness)
+	h.overBackend(client)
+	h.link(senderChat, "+77010000001")
+	menu := h.in(senderChat, flows.Event{Kind: flows.EventCommand, Command: "menu"})
+	h.in(senderChat, flows.Event{Kind: flows.EventCommand, Command: "support"})
+	tk, err := h.db.OpenTicketOfChat(ctx, senderChat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := h.db.SetTicketTopic(ctx, tk.ID, -1001, 77); err != nil { // as the adapter does once it made the topic
+		t.Fatal(err)
+	}
+
+	rig.set(status503)
+	for _, ev := range []flows.Event{
+		{Kind: flows.EventText, Text: "where is my money?"},
+		{Kind: flows.EventPhoto, FileID: "p1"},
+	} {
+		out := h.in(senderChat, ev)
+		wantIDs(t, out)
+		wantRelays(t, out, "to-topic")
+	}
+	wantIDs(t, h.press(senderChat, button(t, menu, "menu.withdrawals")), "support.in_queue")
+	wantIDs(t, h.in(senderChat, flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "support.cancel.ask")
+	left := h.in(senderChat, flows.Event{Kind: flows.EventText, Text: "Back to the bot"})
+	wantIDs(t, left, "support.left", "menu.title")
+	wantRelays(t, left, "note:support.agent.customer_left", "closed")
+
+	withdrawals := button(t, menu, "menu.withdrawals")
+	wantBusy(t, h.press(senderChat, withdrawals), withdrawals)
+	wantBusy(t, h.in(senderChat, flows.Event{Kind: flows.EventText, Text: "hello"}), "")
+	if s := h.sessionOf(senderChat); s.CustomerID != 1 {
+		t.Errorf("session after the outage %+v, want the chat still linked to customer 1", s)
+	}
+}

@@ -135,6 +135,7 @@ func showReturns(c *Conv, _ Action) error {
 // what the customer can do about it now.
 func returnCard(c *Conv, v returnView) Screen {
 	r := v.r
+	c.showsView(actReturnCard, r.ID) // whoever shows it: after a dispute was sent, say
 	s := Screen{Body: []Msg{M("dispute.card", "Order", r.OrderNo, "Item", r.Item, "Amount", returnAmount(r), "Status", returnStatus(v))}}
 	if !r.RefusedAt.IsZero() {
 		s.Body = append(s.Body, M("dispute.card_refusal", "RefusedAt", returnTime(c, r.RefusedAt), "Reason", r.SellerReason))

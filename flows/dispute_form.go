@@ -15,9 +15,9 @@ import (
 // state lives in the session (so it survives a restart between any two
 // steps); the dispute is recorded only by "Send", once. "Back" goes one
 // step back keeping what was typed (from the reason step, back to the
-// card); "Cancel" leaves the form, and asks first when a description or
-// photos would be lost. /cancel and the menu leave it at once, with
-// nothing recorded.
+// card); "Cancel", and /cancel typed in the form, leave it, and ask first
+// when a description or photos would be lost. The menu leaves it at once,
+// with nothing recorded.
 
 const (
 	flowDispute        = "dispute"
@@ -65,6 +65,7 @@ func registerDisputeForm(r *Router) {
 			return nil
 		})
 	}))
+	r.Cancel(flowDispute, slashCancelForm)
 	r.Input(flowDispute, stepDisputeReason, func(c *Conv) error {
 		return withForm(c, func(v returnView) error {
 			c.Show(returnNotice(M("dispute.choose_reason"), reasonPicker(c, v.r)))
@@ -104,6 +105,17 @@ func disputeBack(c *Conv, a Action) error {
 // disputeCancel leaves the form, after asking when it holds work.
 func disputeCancel(c *Conv, a Action) error {
 	return withFormAction(c, a, formSteps, func(v returnView) error { return cancelForm(c, v) })
+}
+
+// slashCancelForm is /cancel typed in the form: the Cancel button's
+// question when something typed would be lost (Continue keeps the form at
+// its step), otherwise the chat leaves for the menu as /cancel does
+// anywhere.
+func slashCancelForm(c *Conv) error {
+	if !slices.Contains(formSteps, c.Session.Step) || (c.Get(keyDisputeText) == "" && c.Get(keyDisputePhotos) == "") {
+		return leaveCancelled(c)
+	}
+	return withForm(c, func(v returnView) error { return cancelForm(c, v) })
 }
 
 // cancelForm leaves the form at once when nothing would be lost, and asks

@@ -48,13 +48,14 @@ func remindDisputes(t *Tick) error {
 	return errors.Join(errs...)
 }
 
-// remindDispute reminds the customer of one refusal unless they have no
-// chat or were reminded already; sent reports whether it did.
+// remindDispute reminds the customer of one refusal, in their most
+// recently active chat that has not blocked the bot, unless they have no
+// such chat or were reminded already; sent reports whether it did.
 func remindDispute(t *Tick, r store.ReturnRequest) (sent bool, err error) {
 	ctx := t.Context()
-	chats, err := t.State().ChatsOf(ctx, r.CustomerID)
+	chats, err := reachableChats(t, r.CustomerID)
 	if err != nil || len(chats) == 0 {
-		return false, err
+		return false, err // a chat whose mark could not be read may be the one: the next tick
 	}
 	cust, err := t.Ledger().Customer(ctx, r.CustomerID)
 	if err != nil {

@@ -187,7 +187,9 @@ func TestDisputeSurvivesRestart(t *testing.T) {
 		d.Status != want.Status || !d.CreatedAt.Equal(t0) {
 		t.Fatalf("recorded %+v, want %+v", d, want)
 	}
-	if s := h.session(); s.Flow != "" || len(s.Data) != 0 {
+	s := h.session()
+	delete(s.Data, "view") // the card shown, for wrong input on it
+	if s.Flow != "" || len(s.Data) != 0 {
 		t.Fatalf("the form stays in the session after Send: %+v", s)
 	}
 	h.restart()
@@ -366,7 +368,8 @@ func TestDisputeLeaveRecordsNothing(t *testing.T) {
 		t.Fatalf("Send after Cancel: %v", got)
 	}
 	summary = h.toSummary(card, "other", "text")
-	wantIDs(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "common.cancelled", "menu.title")
+	wantIDs(t, h.pressData(button(t, h.do(flows.Event{Kind: flows.EventCommand, Command: "cancel"}), "dispute.form.cancel_yes")),
+		"common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
 	if got := ids(h.pressData(button(t, summary, "dispute.confirm_button"))); got[0] != "dispute.form_closed" {
 		t.Fatalf("Send after /cancel: %v", got)
 	}
@@ -381,6 +384,47 @@ func TestDisputeLeaveRecordsNothing(t *testing.T) {
 // TestDisputeBackKeepsWhatWasTyped: "Back" from the summary walks the form
 // back one step at a time, keeping the photos, the description and the
 // reason; a new reason keeps the rest, and the dispute sent has it all.
+// TestDisputeSlashCancelAsksFirst: /cancel typed in the form is its Cancel
+// button: with nothing typed it leaves at once; with a description or
+// photos it asks first, "Continue" keeps the form at its step with what was
+// typed, and only "Yes" leaves it, recording nothing.
+func TestDisputeSlashCancelAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.linkAs(1)
+	slashCancel := flows.Event{Kind: flows.EventCommand, Command: "cancel"}
+	card := h.openCard("KZ-458812")
+	h.pressData(button(t, h.pressData(button(t, card, "dispute.dispute_button")), "dispute.reason_damaged"))
+	wantIDs(t, h.do(slashCancel), "common.cancelled", "menu.title") // nothing typed yet
+	if s := h.session(); s.Flow != "" {
+		t.Fatalf("/cancel with nothing typed kept the form: %+v", s)
+	}
+
+	h.pressData(button(t, h.pressData(button(t, card, "dispute.dispute_button")), "dispute.reason_damaged"))
+	h.text("The box was crushed")
+	ask := h.do(slashCancel)
+	wantIDs(t, ask, "dispute.form.cancel_ask")
+	if s := h.session(); s.Flow != "dispute" || s.Step != "photos" || s.Data["text"] != "The box was crushed" {
+		t.Fatalf("/cancel's question changed the form: %+v", s)
+	}
+	wantIDs(t, h.pressData(button(t, ask, "dispute.form.cancel_no")), "dispute.ask_photos")
+	out := h.photo("P1")
+	summary := h.pressData(button(t, out, "dispute.done_button"))
+	ask = h.do(slashCancel)
+	wantIDs(t, ask, "dispute.form.cancel_ask")
+	wantIDs(t, h.pressData(button(t, ask, "dispute.form.cancel_no")), "dispute.summary")
+	if s := h.session(); s.Step != "confirm" || s.Data["text"] != "The box was crushed" || s.Data["photos"] != "P1" {
+		t.Fatalf("after “Continue”: %+v", s)
+	}
+	wantIDs(t, h.pressData(button(t, h.do(slashCancel), "dispute.form.cancel_yes")),
+		"common.cancelled", "dispute.card", "dispute.card_refusal", "dispute.card_open")
+	if got := ids(h.pressData(button(t, summary, "dispute.confirm_button"))); got[0] != "dispute.form_closed" {
+		t.Fatalf("Send after /cancel: %v", got)
+	}
+	if _, ok := h.dispute(aigerimRefused); ok {
+		t.Fatal("/cancel recorded a dispute")
+	}
+}
+
 func TestDisputeBackKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
 	h.linkAs(1)
@@ -575,5 +619,58 @@ func TestDisputeReminder(t *testing.T) {
 	}
 	if out := tick(); has(out, "dispute.reminder") {
 		t.Fatalf("reminder for a disputed request: %v", ids(out))
+	}
+}
+
+// TestDisputeReminderSkipsBlockedChats: the reminder goes to the customer's
+// most recently active chat that has not blocked the bot, and to nobody
+// when every chat of theirs has.
+func TestDisputeReminderSkipsBlockedChats(t *testing.T) {
+	ctx := context.Background()
+	reminded := func(h *harness) []int64 {
+		t.Helper()
+		out, err := h.engine.Tick(ctx)
+		if err == nil {
+			err = h.engine.Settle(ctx, &out)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var chats []int64
+		for _, r := range out.Replies { // folded with the tick's other nudges
+			for _, m := range r.Screen.Body {
+				if m.ID == "dispute.reminder" {
+					chats = append(chats, r.ChatID)
+				}
+			}
+		}
+		return chats
+	}
+	const phone = chat + 7 // Aigerim's second chat, the one she used last
+	link := func(h *harness) {
+		h.linkAs(1)
+		h.now = h.now.Add(time.Minute)
+		h.do(flows.Event{Kind: flows.EventContact, ChatID: phone, UserID: phone, Contact: &flows.Contact{Phone: phones[1], UserID: phone}})
+		h.now = t0.Add(24 * time.Hour)
+	}
+
+	h := newHarness(t)
+	link(h)
+	if err := h.db.BlockChat(ctx, phone, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := reminded(h); !slices.Equal(got, []int64{chat}) {
+		t.Errorf("with the last chat blocked, reminded %v, want the other chat %d", got, chat)
+	}
+
+	h = newHarness(t)
+	link(h)
+	for _, c := range []int64{chat, phone} {
+		if err := h.db.BlockChat(ctx, c, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := reminded(h); len(got) != 0 {
+		t.Errorf("with every chat blocked, reminded %v", got)
 	}
 }

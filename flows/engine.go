@@ -114,8 +114,10 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (Outcome, error) {
 		case errors.Is(err, store.ErrNotFound):
 			sess.CustomerID = 0 // the account is gone: the chat is unlinked
 		case errors.Is(err, store.ErrUnavailable):
-			c.setLang() // without the account's language: it could not be read
-			return e.busy(ctx, ev, loaded, c.Lang)
+			// Without the account (and its language): only the support
+			// intercept answers, which needs no ledger for a chat whose
+			// ticket is open (dispatch); everything else is busy.
+			c.ledgerDown = err
 		default:
 			return Outcome{}, fmt.Errorf("load customer of chat %d: %w", ev.ChatID, err)
 		}
@@ -151,6 +153,9 @@ func (e *Engine) dispatch(c *Conv, expired bool) error {
 		if done, err := e.router.intercept(c); done || err != nil {
 			return err
 		}
+	}
+	if c.ledgerDown != nil {
+		return fmt.Errorf("load customer of chat %d: %w", c.Event.ChatID, c.ledgerDown)
 	}
 	ev := c.Event
 	switch ev.Kind {
@@ -197,10 +202,22 @@ func (e *Engine) runAction(c *Conv, h ActionHandler, a Action, data string) erro
 	if err := h(c, a); err != nil {
 		return err
 	}
-	if e.router.views[a.Name] && c.Session.Flow == "" {
+	switch {
+	case c.Session.Flow != "":
+	case e.router.views[a.Name]:
 		c.Set(keyView, data)
+	case c.viewShown != "":
+		c.Set(keyView, c.viewShown)
 	}
 	return nil
+}
+
+// showsView says that the screen being shown is the one the view
+// action(args) shows (a card), so that wrong input on it is answered with
+// that view again even when a button that changed something showed it (a
+// request made, a refund cancelled: the card it ends on).
+func (c *Conv) showsView(action string, args ...int64) {
+	c.viewShown = c.e.signer.sign(c.Event.ChatID, action, args...)
 }
 
 // notUnderstood answers input the chat's screen does not take: "please use
@@ -242,12 +259,17 @@ type Conv struct {
 	Lang     string          // the language replies to this chat are rendered in
 	out      Outcome
 	ledger   *memoLedger // made by Ledger
+	// ledgerDown is why the linked customer could not be read (the ledger
+	// is unavailable): Customer is nil though the chat is linked, and only
+	// the chat's open ticket may be served (see dispatch).
+	ledgerDown error
 	// unrecorded keeps the event out of the chat's exchanges (the agents
 	// see it in the topic anyway).
 	unrecorded    bool
 	eventRecorded bool   // the event is in the exchanges already (see recordEvent)
 	showIDs       bool   // a tester's IDs mode: this chat's screens end with their message IDs
 	view          string // the button data of the view that showed the chat's last screen, if any
+	viewShown     string // the button data of the view whose screen this event shows (see showsView)
 	// handoffDetails is what the customer gave a flow that could not take
 	// it (a dispute sent too late): Handoff puts it on the case card.
 	handoffDetails []Msg

@@ -22,9 +22,10 @@ func registerMenu(r *Router) {
 	r.Command("start", start)
 	r.Command("menu", func(c *Conv) error { c.Leave(); c.Show(menu(c)); return nil })
 	r.Command("cancel", func(c *Conv) error {
-		c.Leave()
-		c.Show(withMenu(c, Text("common.cancelled")))
-		return nil
+		if h, ok := r.cancels[c.Session.Flow]; ok {
+			return h(c)
+		}
+		return leaveCancelled(c)
 	})
 	r.Command("help", func(c *Conv) error { c.Show(help(c)); return nil })
 	r.View(actMenu, func(c *Conv, _ Action) error {
@@ -40,6 +41,14 @@ func registerMenu(r *Router) {
 		c.Show(s)
 		return nil
 	})
+}
+
+// leaveCancelled is /cancel: the chat leaves whatever it was doing, for
+// the menu.
+func leaveCancelled(c *Conv) error {
+	c.Leave()
+	c.Show(withMenu(c, Text("common.cancelled")))
+	return nil
 }
 
 // start greets the customer, or links the chat when /start carries a

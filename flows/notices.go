@@ -170,16 +170,9 @@ func notify(t *Tick, id store.CustomerID, notices []store.Notice) error {
 		}
 	}
 	notices, all := rest, notices
-	chats, err := t.State().ChatsOf(ctx, id)
-	if err != nil {
-		return err
-	}
-	var errs []error
+	chats, err := reachableChats(t, id)
+	errs := []error{err} // a chat not known to be reachable waits for the next tick
 	for _, chat := range chats {
-		if blocked, err := t.State().ChatBlocked(ctx, chat); err != nil || blocked {
-			errs = append(errs, err)
-			continue
-		}
 		if err := notifyChat(t, cust, chat, notices); err != nil {
 			errs = append(errs, fmt.Errorf("chat %d: %w", chat, err))
 		}
@@ -188,6 +181,31 @@ func notify(t *Tick, id store.CustomerID, notices []store.Notice) error {
 		return err
 	}
 	return dropAll(t, all)
+}
+
+// reachableChats lists the customer's linked chats that have not blocked
+// the bot, most recently active first: where a proactive message can
+// arrive (one claimed for a blocked chat would be lost). A chat whose
+// blocked mark could not be read is left out and its error returned with
+// the chats that could be checked.
+func reachableChats(t *Tick, id store.CustomerID) ([]int64, error) {
+	ctx := t.Context()
+	chats, err := t.State().ChatsOf(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("chats of customer %d: %w", id, err)
+	}
+	var errs []error
+	var open []int64
+	for _, chat := range chats {
+		blocked, err := t.State().ChatBlocked(ctx, chat)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("chat %d blocked: %w", chat, err))
+		}
+		if err == nil && !blocked {
+			open = append(open, chat)
+		}
+	}
+	return open, errors.Join(errs...)
 }
 
 func dropAll(t *Tick, notices []store.Notice) error {

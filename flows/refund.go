@@ -45,11 +45,11 @@ const (
 )
 
 func registerRefunds(r *Router) {
-	r.Action(actRefunds, RequireCustomer(withMerchant(func(c *Conv, m store.Merchant, a Action) error {
+	r.View(actRefunds, RequireCustomer(withMerchant(func(c *Conv, m store.Merchant, a Action) error {
 		c.Leave()
 		return showPayments(c, m, int(a.Arg(0)))
 	})))
-	r.Action(actRefundPayment, RequireCustomer(withPayment(func(c *Conv, v paymentView, a Action) error {
+	r.View(actRefundPayment, RequireCustomer(withPayment(func(c *Conv, v paymentView, a Action) error {
 		c.Leave()
 		c.Show(paymentCard(c, v, int(a.Arg(1))))
 		return nil
@@ -63,19 +63,19 @@ func registerRefunds(r *Router) {
 	})))
 	r.Action(actRefundRequest, RequireCustomer(withPayment(requestRefund)))
 	r.Input(flowRefund, stepAmount, typedAmount)
-	r.Action(actRefundCard, RequireCustomer(withMerchantRefund(func(c *Conv, v paymentView, rf store.Refund, a Action) error {
+	r.View(actRefundCard, RequireCustomer(withMerchantRefund(func(c *Conv, v paymentView, rf store.Refund, a Action) error {
 		c.Leave()
 		c.Show(refundCard(c, v, rf, int(a.Arg(1))))
 		return nil
 	})))
-	r.Action(actRefundCancel, RequireCustomer(withMerchantRefund(askCancelRefund)))
+	r.View(actRefundCancel, RequireCustomer(withMerchantRefund(askCancelRefund)))
 	r.Action(actRefundCancelK, RequireCustomer(withMerchantRefund(cancelRefund)))
 	r.Action(actRefundSupport, RequireCustomer(withMerchantRefund(func(c *Conv, _ paymentView, rf store.Refund, _ Action) error {
 		c.Leave()
 		_, _, err := Handoff(c, Subject("refund", rf.ID), "refund.handoff_merchant_"+string(rf.State))
 		return err
 	})))
-	r.Action(actStorno, RequireCustomer(withPayment(askStorno)))
+	r.View(actStorno, RequireCustomer(withPayment(askStorno)))
 	r.Action(actStornoK, RequireCustomer(withPayment(storno)))
 	registerPayerRefunds(r)
 	r.Job("refund.settled", refundJob)
@@ -241,6 +241,7 @@ func destination(p store.Payment) Msg {
 // paymentCard is a payment with its refunds and what may be done now.
 func paymentCard(c *Conv, v paymentView, page int) Screen {
 	p, loc := v.p, c.Loc()
+	c.showsView(actRefundPayment, p.ID, int64(page)) // whoever shows it: after a storno, say
 	s := Screen{Replace: c.Event.Kind == EventAction}
 	s.Body = append(s.Body, M("refund.payment", "Ref", paymentRef(p), "Amount", paymentMoney(p, p.Amount),
 		"Payer", store.MaskName(p.PayerName), "State", M("refund.shown_"+string(ShowPayment(p)))))
@@ -467,6 +468,7 @@ func requestRefund(c *Conv, v paymentView, a Action) error {
 // and what happens next.
 func refundCard(c *Conv, v paymentView, rf store.Refund, page int) Screen {
 	p, loc := v.p, c.Loc()
+	c.showsView(actRefundCard, rf.ID, int64(page)) // whoever shows it: after the refund was requested, say
 	s := Screen{Replace: c.Event.Kind == EventAction}
 	s.Body = []Msg{M("refund.card", "Amount", paymentMoney(p, rf.Amount), "Ref", paymentRef(p), "Payer", store.MaskName(p.PayerName),
 		"PaymentAmount", paymentMoney(p, p.Amount), "At", locales.DateTime{T: rf.CreatedAt, Loc: loc},

@@ -20,8 +20,8 @@ const (
 )
 
 func registerPayerRefunds(r *Router) {
-	r.Action(actPayerRefunds, RequireCustomer(showPayerRefunds))
-	r.Action(actPayerRefund, RequireCustomer(withPayerRefund(func(c *Conv, v payerRefund) error {
+	r.View(actPayerRefunds, RequireCustomer(showPayerRefunds))
+	r.View(actPayerRefund, RequireCustomer(withPayerRefund(func(c *Conv, v payerRefund) error {
 		c.Leave()
 		c.Show(payerRefundCard(c, v))
 		return nil

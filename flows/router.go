@@ -14,6 +14,7 @@ type Router struct {
 	actions  map[string]ActionHandler
 	views    map[string]bool // actions that only show a screen (see View)
 	inputs   map[string]Handler
+	cancels  map[string]Handler // /cancel by flow (see Cancel)
 	start    Handler
 	contact  Handler
 	jobs     map[string]Job
@@ -31,6 +32,7 @@ func NewRouter() *Router {
 		actions:    map[string]ActionHandler{},
 		views:      map[string]bool{},
 		inputs:     map[string]Handler{},
+		cancels:    map[string]Handler{},
 		jobs:       map[string]Job{},
 		describers: map[string]Describer{},
 	}
@@ -48,10 +50,11 @@ func (r *Router) Action(name string, h ActionHandler) {
 	r.actions[name] = h
 }
 
-// View routes an action that only shows a screen (a list, a card, the
-// menu) and changes nothing, so it can run again at any time: wrong input
-// while the screen is the chat's last one (a text where buttons are
-// expected) is answered with the same screen again, not the main menu.
+// View routes an action that only shows a screen (a list, a card, a
+// question to confirm, the menu) and changes nothing, so it can run again
+// at any time: wrong input while the screen is the chat's last one (a text
+// where buttons are expected) is answered with the same screen again, not
+// the main menu.
 func (r *Router) View(name string, h ActionHandler) {
 	r.Action(name, h)
 	r.views[name] = true
@@ -60,6 +63,11 @@ func (r *Router) View(name string, h ActionHandler) {
 // Input routes free input (text, photo, document) while the session is at
 // flow/step.
 func (r *Router) Input(flow, step string, h Handler) { r.inputs[stepKey(flow, step)] = h }
+
+// Cancel routes /cancel while the session is in flow: a flow whose steps
+// hold what the customer typed asks before dropping it, as its own Cancel
+// button does. Elsewhere /cancel leaves for the menu at once.
+func (r *Router) Cancel(flow string, h Handler) { r.cancels[flow] = h }
 
 // Job registers a periodic job; Engine.Tick runs jobs in registration order.
 func (r *Router) Job(name string, j Job) {

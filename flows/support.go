@@ -100,7 +100,9 @@ func (c *Conv) note(t store.Ticket, m ...Msg) { c.relay(Relay{Kind: RelayNote, T
 
 // supportIntercept routes the events of a chat with an open ticket to the
 // agents, and reopens a ticket an agent closed less than a day ago when the
-// customer writes again. It leaves every other event to the flows.
+// customer writes again. It leaves every other event to the flows. An open
+// ticket needs only the State: its chat is served even while the ledger is
+// unavailable (Conv.ledgerDown).
 func supportIntercept(c *Conv) (bool, error) {
 	ev := c.Event
 	t, err := c.State().OpenTicketOfChat(c.ctx, ev.ChatID)
@@ -113,6 +115,8 @@ func supportIntercept(c *Conv) (bool, error) {
 	case ev.Edited:
 		c.unrecorded = true // an edit is not new input for a flow
 		return true, nil
+	case c.ledgerDown != nil:
+		return false, nil // no open ticket: the customer, who could not be read, is needed (busy)
 	}
 	return reopenByMessage(c)
 }

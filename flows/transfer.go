@@ -42,7 +42,7 @@ func registerTransfer(r *Router) {
 		}
 		return showCard(c, t, int(a.Arg(1)))
 	}))
-	r.Action(actTransferAsk, RequireCustomer(askCancellation))
+	r.View(actTransferAsk, RequireCustomer(askCancellation))
 	r.Action(actTransferConfirm, RequireCustomer(confirmCancellation))
 	r.Action(actTransferSupport, RequireCustomer(transferSupport))
 	registerRecipient(r)
@@ -125,6 +125,7 @@ func ownTransfer(c *Conv, a Action) (store.Transfer, bool, error) {
 
 // showCard shows a transfer's receipt and what can be done about it now.
 func showCard(c *Conv, t store.Transfer, page int) error {
+	c.showsView(actTransferCard, t.ID, int64(page)) // whoever shows it: after the request was made, say
 	req, err := c.Ledger().LatestCancellation(c.Context(), t.ID)
 	hasRequest := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -27,7 +27,7 @@ func registerRecipient(r *Router) {
 		c.Show(s)
 		return nil
 	}))
-	r.Action(actIncomingReturn, RequireCustomer(func(c *Conv, a Action) error {
+	r.View(actIncomingReturn, RequireCustomer(func(c *Conv, a Action) error {
 		in, ok, err := incomingRequest(c, a)
 		if !ok || err != nil {
 			return err
