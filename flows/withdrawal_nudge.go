@@ -215,12 +215,12 @@ type nudgeOutcome int
 const (
 	nudgeScheduled nudgeOutcome = iota // not stuck yet, or quiet hours: at was called
 	nudgeOwed                          // stuck, the customer awake with a chat: to send (nudgeRun.send)
-	nudgeNoChat                        // stuck, but the customer has no chat
+	nudgeNoChat                        // stuck, but the customer has no chat that has not blocked the bot
 	nudgeClosed                        // not open: nothing to nudge
 )
 
 // nudge finds whether w is to be nudged now: stuck, the customer awake
-// and with a chat; it is then owed (nudgeRun.send). Otherwise it calls at
+// and with a chat that has not blocked the bot; it is then owed (nudgeRun.send). Otherwise it calls at
 // with when to look again.
 func (r *nudgeRun) nudge(w store.Withdrawal, at func(time.Time)) (nudgeOutcome, error) {
 	t, ctx := r.t, r.t.Context()
@@ -241,14 +241,14 @@ func (r *nudgeRun) nudge(w store.Withdrawal, at func(time.Time)) (nudgeOutcome, 
 		at(quietEnd(t.Now, k.loc))
 		return nudgeScheduled, nil
 	}
-	chats, err := t.State().ChatsOf(ctx, cust.ID)
+	chats, err := reachableChats(t, cust.ID)
 	if err != nil {
-		return 0, err
+		return 0, err // a chat whose blocked mark could not be read may be the one
 	}
 	if len(chats) == 0 {
-		return nudgeNoChat, nil
+		return nudgeNoChat, nil // none linked, or all blocked the bot: a nudge claimed there is lost
 	}
-	r.owed = append(r.owed, owedNudge{w: w, k: k, cust: cust, chat: chats[0]}) // the most recently active chat
+	r.owed = append(r.owed, owedNudge{w: w, k: k, cust: cust, chat: chats[0]}) // the most recently active chat that can receive it
 	return nudgeOwed, nil
 }
 

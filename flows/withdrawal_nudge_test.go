@@ -284,6 +284,50 @@ func TestWithdrawalNudgeNeedsAChat(t *testing.T) {
 	}
 }
 
+// TestWithdrawalNudgeSkipsBlockedChats: the nudge goes to the customer's
+// most recently active chat that has not blocked the bot, and to none when
+// all have (a nudge claimed for a blocked chat is refused and lost).
+func TestWithdrawalNudgeSkipsBlockedChats(t *testing.T) {
+	ctx := context.Background()
+	const phone = chat + 7 // Aigerim's second chat, the one she used last
+	link := func() *harness {
+		h := newHarness(t)
+		h.do(contact("+77010000001", chat))
+		h.now = h.now.Add(time.Minute)
+		h.do(flows.Event{Kind: flows.EventContact, ChatID: phone, UserID: phone, Contact: &flows.Contact{Phone: "+77010000001", UserID: phone}})
+		return h
+	}
+	chatsNudged := func(out flows.Outcome) []int64 {
+		var chats []int64
+		for _, r := range out.Replies {
+			for _, m := range r.Screen.Body {
+				if m.ID == "withdrawal.nudge" && !slices.Contains(chats, r.ChatID) {
+					chats = append(chats, r.ChatID)
+				}
+			}
+		}
+		return chats
+	}
+
+	h := link()
+	if err := h.db.BlockChat(ctx, phone, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := chatsNudged(h.tick()); !slices.Equal(got, []int64{chat}) {
+		t.Errorf("with the last chat blocked, nudged in %v, want the other chat %d", got, chat)
+	}
+
+	h = link()
+	for _, c := range []int64{chat, phone} {
+		if err := h.db.BlockChat(ctx, c, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := chatsNudged(h.tick()); len(got) != 0 {
+		t.Errorf("with every chat blocked, nudged in %v", got)
+	}
+}
+
 // TestWithdrawalNudgeTwoReplicasDue: two engines over one database look at
 // the same due entries at once (quiet hours held them); each withdrawal is
 // nudged once between them.
