@@ -70,6 +70,7 @@ func runBench(ctx context.Context, e *Env, args []string) error {
 	if _, err := e.parse(fs, args, 0, 0); err != nil {
 		return err
 	}
+	tuneGC(e.Getenv) // as serve does: the bench measures serve
 	if c.users < 1 {
 		return fmt.Errorf("bench: --users must be at least 1")
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +76,19 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("config %+v", c)
 			}
 		})
+	}
+}
+
+// TestServeTunesTheGCUnlessGOGCIsSet: serve runs the collector at
+// serveGCPercent, but an operator's GOGC wins.
+func TestServeTunesTheGCUnlessGOGCIsSet(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	tuneGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != serveGCPercent {
+		t.Errorf("GC percent without GOGC: %d, want %d", got, serveGCPercent)
+	}
+	tuneGC(func(k string) string { return map[string]string{"GOGC": "150"}[k] })
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GC percent with GOGC set: %d, want it left alone (100)", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -366,6 +367,20 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
+// serveGCPercent is the garbage collector's target in serve unless GOGC
+// is set. The bot's live heap is small (a few MiB and about 1 KiB a
+// chat), so at Go's default of 100 it collects very often; at 400 the
+// heap grows to about five times the live one, tens of MiB, and paydesk
+// bench spent about a fifth less CPU per update.
+const serveGCPercent = 400
+
+// tuneGC sets serveGCPercent unless the operator set GOGC.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
+}
+
 func runServe(ctx context.Context, e *Env, args []string) error {
 	fs := e.flags("serve", func(w io.Writer) {
 		fmt.Fprint(w, "serve takes no flags or arguments: it is configured by the environment.\n\n")
@@ -380,6 +395,7 @@ func runServe(ctx context.Context, e *Env, args []string) error {
 	}
 	log := newLogger(e.Stderr, cfg.LogFormat, cfg.LogLevel, secretValues(e.Getenv))
 	e.warnUnknownVars(func(msg string) { log.Warn(msg) })
+	tuneGC(e.Getenv)
 	m := &Main{Config: cfg, Log: log}
 	if err := m.Run(ctx); err != nil {
 		return errors.Join(err, m.Close())
