@@ -262,6 +262,11 @@ func (b *Bot) setAside(d store.Delivery) bool {
 	if !ok {
 		since = now
 		b.failing[d.ID] = now
+		for id, t := range b.failing {
+			if now.Sub(t) > 2*deliveryPatience {
+				delete(b.failing, id) // sent by another replica, or its row is gone
+			}
+		}
 	}
 	if now.Sub(since) >= deliveryPatience {
 		return false
