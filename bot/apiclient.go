@@ -37,7 +37,7 @@ const maxBufferedBody = 1 << 20
 type bufferedBodies struct{ next http.RoundTripper }
 
 func (t bufferedBodies) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength != 0 {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength > 0 {
 		return t.next.RoundTrip(r)
 	}
 	head, err := io.ReadAll(io.LimitReader(r.Body, maxBufferedBody+1))
