@@ -96,6 +96,18 @@ func usedMemory(t *testing.T, s *redis.Store) int64 {
 	return 0
 }
 
+// BenchmarkState runs storetest's State benchmarks (session load and save,
+// a group commit of 64 updates) on a real redis-server, as store/sqlite
+// runs them on a file, so the two can be read side by side.
+func BenchmarkState(b *testing.B) {
+	srv := redistest.Start(b)
+	storetest.BenchState(b, func(b *testing.B) store.State {
+		s := openOn(b, srv.URL())
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}
+
 // BenchmarkCommitUpdate measures one update's commit round trip: the
 // update mark, the chat's session with compare-and-swap, and two replies.
 func BenchmarkCommitUpdate(b *testing.B) {
