@@ -163,13 +163,7 @@ func (b *Bot) drain(chat int64) {
 			gone[x.ID] = true
 		}
 		b.mu.Lock()
-		kept := b.queues[chat][:0]
-		for _, x := range b.queues[chat] {
-			if !gone[x.ID] {
-				kept = append(kept, x)
-			}
-		}
-		b.queues[chat] = kept
+		b.unqueue(chat, gone)
 		b.mu.Unlock()
 		// The chat's next reply does not wait for the store to forget this
 		// one (or the ones folded with it): the deletes join the next group
@@ -271,15 +265,21 @@ func (b *Bot) setAside(d store.Delivery) bool {
 	if now.Sub(since) >= deliveryPatience {
 		return false
 	}
-	kept := b.queues[d.ChatID][:0]
-	for _, x := range b.queues[d.ChatID] {
-		if x.ID != d.ID {
+	b.unqueue(d.ChatID, map[int64]bool{d.ID: true})
+	delete(b.queued, d.ID)
+	return true
+}
+
+// unqueue takes the deliveries gone out of chat's queue, keeping the order
+// of the others. b.mu must be held.
+func (b *Bot) unqueue(chat int64, gone map[int64]bool) {
+	kept := b.queues[chat][:0]
+	for _, x := range b.queues[chat] {
+		if !gone[x.ID] {
 			kept = append(kept, x)
 		}
 	}
-	b.queues[d.ChatID] = kept
-	delete(b.queued, d.ID)
-	return true
+	b.queues[chat] = kept
 }
 
 // dropQueue forgets a chat's queue when the bot stops; the deliveries stay
