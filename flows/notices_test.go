@@ -2,10 +2,13 @@ package flows_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"paydesk/flows"
+	"paydesk/locales"
 	"paydesk/store"
 )
 
@@ -33,7 +36,8 @@ func TestLedgerFeedTellsTheSender(t *testing.T) {
 }
 
 // TestNoticesFoldedAfterQuietHours: events at night for one customer are
-// one message in the morning.
+// one message in the morning (the customer's stuck withdrawals are nudged
+// in another: notices and nudges are not folded together, see flows.fold).
 func TestNoticesFoldedAfterQuietHours(t *testing.T) {
 	h := newTransferHarness(t)
 	h.link(senderChat, "+77010000001")
@@ -62,12 +66,14 @@ func TestNoticesFoldedAfterQuietHours(t *testing.T) {
 	h.now = night.Add(10 * time.Hour) // 09:00
 	var notices []flows.Reply
 	for _, r := range h.harness.tick().Replies {
-		if r.ChatID == senderChat {
+		if r.ChatID == senderChat && slices.ContainsFunc(r.Screen.Body, func(m locales.Msg) bool {
+			return strings.HasPrefix(m.ID, "notice.withdrawal_")
+		}) {
 			notices = append(notices, r)
 		}
 	}
 	if len(notices) != 1 {
-		t.Fatalf("%d messages in the morning, want one", len(notices))
+		t.Fatalf("%d messages in the morning tell of the night's events, want one", len(notices))
 	}
 	n := 0
 	for _, m := range notices[0].Screen.Body {

@@ -55,8 +55,8 @@ type Reply struct {
 	// ShowIDs ends the message with the message IDs it is made of (a
 	// locale tester's IDs mode; see Screen.HTML).
 	ShowIDs bool
-	// nudge: Key is a nudge's, claimed once the reply is committed
-	// (Tick.Nudge); such replies may be folded (see fold).
+	// nudge: Key is a nudge's (Tick.Nudge), or several nudges' folded
+	// into one reply (fold), the commit of which is their claim.
 	nudge bool
 }
 

@@ -62,26 +62,33 @@ func (t *Tick) SendOnce(key string, chatID int64, lang string, s Screen) {
 // and the next tick owes the same (keyed) replies and makes it then.
 func (t *Tick) After(e Effect) { t.out.Effects = append(t.out.Effects, e) }
 
-// Nudge owes chat the screen s as the nudge n, once: unless n was claimed
-// already, the message is keyed by n and n is claimed only after the
-// message is committed (After). Claimed first, a lost tick commit would
-// leave the nudge claimed and never sent; this way the next tick owes it
-// again, and two replicas ticking at once store it once by its key.
-// sent reports whether it was owed now.
+// Nudge owes chat the screen s as the nudge n, once: unless its message
+// was committed already, the message is keyed by n (nudgeKey), and the
+// key, recorded with the message in the commit's transaction, is the
+// claim. Claimed before the commit, a lost tick commit would leave the
+// nudge claimed and never sent; claimed after it, two replicas that
+// folded overlapping nudges into different messages would each claim
+// what the other sent (fold). This way the next tick owes a lost nudge
+// again, and of two replicas ticking at once each nudge is stored once
+// (store.Delivery.Key). sent reports whether it was owed now; a job must
+// look again later at a nudge it owed, since the message may be dropped
+// for a part another replica sent.
 func (t *Tick) Nudge(n store.Nudge, chat int64, lang string, s Screen) (sent bool, err error) {
-	claimed, err := t.State().NudgeClaimed(t.ctx, n)
+	key := nudgeKey(n)
+	claimed, err := t.State().DeliveryKeyed(t.ctx, key)
+	if err == nil && !claimed {
+		claimed, err = t.State().NudgeClaimed(t.ctx, n) // claimed by a version that claimed after the commit
+	}
 	if err != nil || claimed {
 		return false, err
 	}
-	t.out.Replies = append(t.out.Replies, Reply{ChatID: chat, Lang: lang, Screen: s,
-		Key: fmt.Sprintf("nudge:%s:%d:%s", n.Kind, n.ObjectID, n.Stage), nudge: true})
-	t.After(func(ctx context.Context) error {
-		if _, err := t.State().ClaimNudge(ctx, n); err != nil {
-			return fmt.Errorf("claim nudge %s %d %s: %w", n.Kind, n.ObjectID, n.Stage, err)
-		}
-		return nil
-	})
+	t.out.Replies = append(t.out.Replies, Reply{ChatID: chat, Lang: lang, Screen: s, Key: key, nudge: true})
 	return true, nil
+}
+
+// nudgeKey is the delivery key of the nudge n's message.
+func nudgeKey(n store.Nudge) string {
+	return fmt.Sprintf("nudge:%s:%d:%s", n.Kind, n.ObjectID, n.Stage)
 }
 
 // Button makes an inline button valid in chatID.
@@ -104,22 +111,31 @@ func (e *Engine) Tick(ctx context.Context) (Outcome, error) {
 }
 
 // fold joins the proactive messages one tick owes a chat (a stuck
-// withdrawal, a dispute reminder, notices) into one: a customer woken by
-// four messages at once reads one. Keyed replies that are owed each time a
-// flow sees their effect (Reply.Key: the recipient asked, the sender told)
-// stay apart, since their key alone keeps them once-only. Nudges fold: they
-// are owed only until their claim follows the commit (Tick.Nudge), so the
-// folded message carries their keys joined with "+" and a tick whose commit
-// was lost owes the same message again.
+// withdrawal, a dispute reminder, notices) into as few as it can: a
+// customer woken by four messages at once reads one or two. Keyed replies
+// that are owed each time a flow sees their effect (Reply.Key: the
+// recipient asked, the sender told) stay apart, since their key alone
+// keeps them once-only. Nudges fold with nudges: the folded message
+// carries their keys joined (store.JoinKeys) and is stored only if none
+// of them was committed before, which another replica ticking at once may
+// have done for some of them; a nudge dropped that way is owed again
+// (Tick.Nudge). Unkeyed messages (notices, claimed before they are owed)
+// fold with each other but not with nudges, so such a drop cannot take a
+// notice with it.
 func fold(replies []Reply) []Reply {
+	type group struct {
+		chat  int64
+		nudge bool
+	}
 	var out []Reply
-	first := map[int64]int{} // chat -> index in out of its foldable message
+	first := map[group]int{} // -> index in out of the chat's foldable message of the kind
 	for _, r := range replies {
 		foldable := r.Key == "" || r.nudge
-		i, ok := first[r.ChatID]
+		g := group{r.ChatID, r.nudge}
+		i, ok := first[g]
 		if !foldable || !ok {
 			if foldable {
-				first[r.ChatID] = len(out)
+				first[g] = len(out)
 			}
 			out = append(out, r)
 			continue
@@ -127,13 +143,7 @@ func fold(replies []Reply) []Reply {
 		f := &out[i]
 		f.Screen.Body = append(f.Screen.Body, r.Screen.Body...)
 		f.Screen.Inline = append(dropMenuRows(f.Screen.Inline), r.Screen.Inline...)
-		switch {
-		case f.Key == "":
-			f.Key = r.Key
-		case r.Key != "":
-			f.Key += "+" + r.Key
-		}
-		f.nudge = f.nudge || r.nudge
+		f.Key = store.JoinKeys(f.Key, r.Key)
 	}
 	return out
 }

@@ -49,6 +49,12 @@ const (
 	// ledger or the store failed) is looked at again.
 	nudgeRetry = 10 * time.Minute
 
+	// nudgeRecheck is when a withdrawal nudged is looked at once more: its
+	// message may have been dropped, whole, for a nudge folded into it
+	// that another replica ticking at once sent (Tick.Nudge). By then the
+	// message's key tells whether it went; if not, it is owed again.
+	nudgeRecheck = 10 * time.Minute
+
 	// linkGrace covers a chat being linked as a tick runs: the link
 	// schedules the customer's withdrawals before its session is committed,
 	// so a tick may meet an entry due just now and no chat yet. An entry
@@ -190,7 +196,7 @@ func (r *nudgeRun) consider(w store.Withdrawal, e *store.ScheduledNudge) error {
 	}
 	switch stuck {
 	case nudgeOwed:
-		drop() // claimed once its message is committed (Tick.Nudge)
+		r.owed[len(r.owed)-1].e = e // send reschedules or drops it
 	case nudgeNoChat:
 		if e != nil && r.t.Now.Sub(e.Due) < linkGrace {
 			at(e.Due.Add(linkGrace))
@@ -252,17 +258,22 @@ func (r *nudgeRun) nudge(w store.Withdrawal, at func(time.Time)) (nudgeOutcome, 
 	return nudgeOwed, nil
 }
 
-// owedNudge is a stuck withdrawal to nudge, in the chat chat.
+// owedNudge is a stuck withdrawal to nudge, in the chat chat; e is its
+// due entry, nil when it was read as changed.
 type owedNudge struct {
 	w    store.Withdrawal
 	k    wdClock
 	cust store.Customer
 	chat int64
+	e    *store.ScheduledNudge
 }
 
 // send owes the nudges found, the longest stuck first (one tick's nudges
 // to a chat come folded in one message, Engine.Tick), each once (Tick.Nudge:
-// claimed once the message is committed, so neither lost nor sent twice).
+// its message's key is its claim, so neither lost nor sent twice). A
+// nudge owed now is looked at again after nudgeRecheck, in case its
+// message was dropped for a part another replica sent; one whose message
+// went already is dropped from the schedule.
 func (r *nudgeRun) send() error {
 	t, ctx := r.t, r.t.Context()
 	slices.SortFunc(r.owed, func(a, b owedNudge) int {
@@ -285,8 +296,12 @@ func (r *nudgeRun) send() error {
 			r.retry(store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage)})
 			continue
 		}
-		if sent {
+		switch {
+		case sent:
 			t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
+			r.schedule = append(r.schedule, store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), Due: t.Now.Add(nudgeRecheck)})
+		case o.e != nil:
+			r.unschedule = append(r.unschedule, *o.e)
 		}
 	}
 	return errors.Join(errs...)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -47,7 +48,40 @@ type Delivery struct {
 	// again after a lost commit, or by a second replica at the same time,
 	// owes the message again and it is still sent once. Keys are kept at
 	// least DeliveryKeyRetention.
+	//
+	// One message may be owed for several effects (the nudges a tick folds
+	// into one): its Key is then their keys joined by KeySep (JoinKeys).
+	// Such a delivery is stored only if none of its keys was committed
+	// before, and then all of them are recorded, in the same transaction:
+	// of two replicas that folded overlapping nudges differently, the
+	// second stores nothing, and what only it owed is owed again later
+	// (each key is still unrecorded), never twice.
 	Key string
+}
+
+// KeySep joins the keys of a delivery owed for several effects; a key of
+// one effect never contains it.
+const KeySep = "+"
+
+// JoinKeys is the Key of a delivery owed for each of keys; empty keys are
+// skipped.
+func JoinKeys(keys ...string) string {
+	kept := keys[:0:0]
+	for _, k := range keys {
+		if k != "" {
+			kept = append(kept, k)
+		}
+	}
+	return strings.Join(kept, KeySep)
+}
+
+// KeyParts are the keys a delivery's Key is made of (JoinKeys): the key
+// itself when it is one effect's, none when it is empty.
+func KeyParts(key string) []string {
+	if key == "" {
+		return nil
+	}
+	return strings.Split(key, KeySep)
 }
 
 // DeliveryKeyRetention is how long a store remembers a delivery's Key: longer
@@ -115,6 +149,10 @@ type Journal interface {
 	ClaimDeliveries(ctx context.Context, now, until time.Time, limit int) ([]Delivery, error)
 	// DeleteDelivery forgets a delivery that was sent (or refused for good).
 	DeleteDelivery(ctx context.Context, id int64) error
+	// DeliveryKeyed reports whether a delivery keyed key, alone or as a
+	// part of a joined Key (JoinKeys), was committed, and the key not
+	// forgotten yet (DeliveryKeyRetention).
+	DeliveryKeyed(ctx context.Context, key string) (bool, error)
 }
 
 // BlockedChats remembers the chats whose user blocked the bot (Telegram

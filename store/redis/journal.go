@@ -61,6 +61,9 @@ func (k journalKeys) exchanges(chatID int64) string {
 // and encoding, then the group count and per group how many to keep, the
 // line count and the lines.
 //
+// A delivery's Key may join several keys with "+" (store.JoinKeys): it is
+// stored only if none of them is recorded, and then all are.
+//
 // It returns {0} for a duplicate, {-i} when session i (1-based) conflicts,
 // else {1, id...} with 0 for a keyed delivery stored before.
 var commitScript = goredis.NewScript(`
@@ -96,7 +99,14 @@ for i = 1, nd do
   local key, val = ARGV[a], ARGV[a+1]
   a = a + 2
   local id = 0
-  if key == '' or redis.call('ZADD', KEYS[6], 'NX', ARGV[2], key) == 1 then
+  local fresh = true
+  local parts = {}
+  for k in string.gmatch(key, '[^+]+') do
+    parts[#parts+1] = k
+    if redis.call('ZSCORE', KEYS[6], k) then fresh = false end
+  end
+  if fresh then
+    for _, k in ipairs(parts) do redis.call('ZADD', KEYS[6], ARGV[2], k) end
     id = redis.call('INCR', KEYS[3])
     redis.call('HSET', KEYS[4], id, val)
     redis.call('ZADD', KEYS[5], ARGV[4], string.format('%019d', id))
@@ -454,6 +464,18 @@ func (s *Store) DeleteDelivery(ctx context.Context, id int64) error {
 		return nil
 	})
 	return wrap(err, "delete delivery %d", id)
+}
+
+// DeliveryKeyed reports whether a delivery keyed key was committed.
+func (s *Store) DeliveryKeyed(ctx context.Context, key string) (bool, error) {
+	err := s.rdb.ZScore(ctx, s.j.keys, key).Err()
+	if errors.Is(err, goredis.Nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("check delivery key %q: %w", key, err)
+	}
+	return true, nil
 }
 
 // BlockChat records that the chat's user blocked the bot.

@@ -56,18 +56,12 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 			versions[i] = saved.Version
 		}
 		for i, d := range c.Deliveries {
-			if d.Key != "" {
-				res, err := tx.ExecContext(ctx, `INSERT INTO delivery_keys (key, at) VALUES (?, ?)
-					ON CONFLICT (key) DO NOTHING`, d.Key, nanos(c.At))
-				if err != nil {
-					return fmt.Errorf("key delivery %q: %w", d.Key, err)
-				}
-				if n, err := res.RowsAffected(); err != nil || n == 0 {
-					if err != nil {
-						return err
-					}
-					continue // owed and stored before
-				}
+			fresh, err := recordKeys(ctx, tx, d.Key, c.At)
+			if err != nil {
+				return fmt.Errorf("key delivery %q: %w", d.Key, err)
+			}
+			if !fresh {
+				continue // owed and stored before
 			}
 			id, err := insert(ctx, tx, `INSERT INTO deliveries (chat_id, proactive, method, message_id, text, markup, from_chat_id, ticket_id, lease_until)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ChatID, d.Proactive, d.Method, d.MessageID, d.Text, d.Markup, d.FromChatID, d.TicketID, c.LeaseUntil.UnixNano())
@@ -104,6 +98,41 @@ func (db *DB) CommitUpdate(ctx context.Context, c *store.UpdateCommit) (bool, er
 		s.Version = versions[i]
 	}
 	return true, nil
+}
+
+// recordKeys records the keys a delivery's Key is made of, unless one of
+// them was recorded before; fresh reports whether the delivery is to be
+// stored (an unkeyed one always is).
+func recordKeys(ctx context.Context, tx querier, key string, at time.Time) (fresh bool, err error) {
+	parts := store.KeyParts(key)
+	if len(parts) > 1 { // all or none: look before recording any
+		for _, k := range parts {
+			var seen bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM delivery_keys WHERE key = ?)`, k).Scan(&seen); err != nil || seen {
+				return false, err
+			}
+		}
+	}
+	for _, k := range parts {
+		res, err := tx.ExecContext(ctx, `INSERT INTO delivery_keys (key, at) VALUES (?, ?)
+			ON CONFLICT (key) DO NOTHING`, k, nanos(at))
+		if err != nil {
+			return false, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return false, err // one key: it was committed before
+		}
+	}
+	return true, nil
+}
+
+// DeliveryKeyed reports whether a delivery keyed key was committed.
+func (db *DB) DeliveryKeyed(ctx context.Context, key string) (bool, error) {
+	seen, err := db.exists(ctx, `SELECT 1 FROM delivery_keys WHERE key = ?`, key)
+	if err != nil {
+		return false, fmt.Errorf("check delivery key %q: %w", key, err)
+	}
+	return seen, nil
 }
 
 func scanDelivery(row scanner) (store.Delivery, error) {

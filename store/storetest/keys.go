@@ -124,3 +124,56 @@ func testDeliveryKeysRace(t *testing.T, s store.State) {
 		t.Fatalf("%d concurrent commits stored the keyed delivery %d times, want once", n, total)
 	}
 }
+
+// testDeliveryKeysJoined: a delivery owed for several effects (a tick's
+// folded nudges) records all its keys or none. Two replicas folded
+// overlapping nudges differently: the second's message is dropped whole,
+// and the key only it owed stays unrecorded, so that nudge is owed again
+// rather than lost or sent twice.
+func testDeliveryKeysJoined(t *testing.T, s store.State) {
+	ctx := t.Context()
+	commit := func(key string) int {
+		t.Helper()
+		c := &store.UpdateCommit{At: base, LeaseUntil: base,
+			Deliveries: []store.Delivery{{ChatID: 400, Method: store.DeliverySend, Text: key, Key: key}}}
+		if _, err := s.CommitUpdate(ctx, c); err != nil {
+			t.Fatalf("CommitUpdate(%q): %v", key, err)
+		}
+		return len(c.Deliveries)
+	}
+	keyed := func(key string) bool {
+		t.Helper()
+		seen, err := s.DeliveryKeyed(ctx, key)
+		if err != nil {
+			t.Fatalf("DeliveryKeyed(%q): %v", key, err)
+		}
+		return seen
+	}
+	a, b, c := "nudge:w:201:approval", "nudge:w:202:processing", "nudge:w:203:approval"
+	if keyed(a) {
+		t.Fatalf("DeliveryKeyed(%q) before any commit", a)
+	}
+	if n := commit(a); n != 1 {
+		t.Fatalf("first replica's message (%s) stored %d times", a, n)
+	}
+	if n := commit(store.JoinKeys(b, a)); n != 0 {
+		t.Fatalf("a message for %s and %s was stored though %s was committed before", b, a, a)
+	}
+	if keyed(b) {
+		t.Fatalf("the dropped message recorded %s: that nudge would be lost", b)
+	}
+	if n := commit(store.JoinKeys(b, c)); n != 1 {
+		t.Fatalf("a message for %s and %s, neither committed, stored %d times", b, c, n)
+	}
+	for _, k := range []string{a, b, c} {
+		if !keyed(k) {
+			t.Errorf("DeliveryKeyed(%q) = false after its commit", k)
+		}
+	}
+	if n := commit(c); n != 0 {
+		t.Fatalf("%s alone stored again after it was committed within a joined key", c)
+	}
+	if keyed(store.JoinKeys(b, c)) {
+		t.Errorf("DeliveryKeyed of a joined key: want only its parts recorded")
+	}
+}

@@ -58,6 +58,7 @@ func RunState(t *testing.T, open func(t *testing.T) store.State) {
 	t.Run("DeliveryIDsNotReused", func(t *testing.T) { testDeliveryIDsNotReused(t, o(t)) })
 	t.Run("DeliveryKeys", func(t *testing.T) { testDeliveryKeys(t, o(t)) })
 	t.Run("DeliveryKeysRace", func(t *testing.T) { testDeliveryKeysRace(t, o(t)) })
+	t.Run("DeliveryKeysJoined", func(t *testing.T) { testDeliveryKeysJoined(t, o(t)) })
 	t.Run("TickDeliveries", func(t *testing.T) { testTickDeliveries(t, o(t)) })
 	t.Run("BlockedChats", func(t *testing.T) { testBlockedChats(t, o(t)) })
 	t.Run("Tickets", func(t *testing.T) { testTickets(t, o(t)) })
