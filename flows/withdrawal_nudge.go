@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"paydesk/flows/businessday"
 	"paydesk/store"
 )
 
@@ -46,8 +47,13 @@ const (
 	nudgeDuePage = 1000
 
 	// nudgeRetry is when a withdrawal that could not be looked at (the
-	// ledger or the store failed) is looked at again.
-	nudgeRetry = 10 * time.Minute
+	// ledger or the store failed) is looked at again; nudgeBrokenRetry
+	// when what it refers to does not exist (its customer, provider, tier
+	// or the customer's country calendar): data that is broken until
+	// somebody mends it, so it is retried, and its error logged, once a
+	// day rather than every ten minutes.
+	nudgeRetry       = 10 * time.Minute
+	nudgeBrokenRetry = 24 * time.Hour
 
 	// nudgeRecheck is when a withdrawal nudged is looked at once more: its
 	// message may have been dropped, whole, for a nudge folded into it
@@ -191,7 +197,7 @@ func (r *nudgeRun) consider(w store.Withdrawal, e *store.ScheduledNudge) error {
 	}
 	stuck, err := r.nudge(w, at)
 	if err != nil {
-		r.retry(id)
+		r.retryAfter(id, err)
 		return fmt.Errorf("nudge withdrawal %d: %w", w.ID, err)
 	}
 	switch stuck {
@@ -212,6 +218,17 @@ func (r *nudgeRun) consider(w store.Withdrawal, e *store.ScheduledNudge) error {
 // retry schedules n to be looked at again after nudgeRetry.
 func (r *nudgeRun) retry(n store.ScheduledNudge) {
 	n.Due = r.t.Now.Add(nudgeRetry)
+	r.schedule = append(r.schedule, n)
+}
+
+// retryAfter schedules n to be looked at again after its look failed with
+// err: after nudgeBrokenRetry if err says the withdrawal's data is broken,
+// else after nudgeRetry.
+func (r *nudgeRun) retryAfter(n store.ScheduledNudge, err error) {
+	n.Due = r.t.Now.Add(nudgeRetry)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, businessday.ErrUnknownCountry) {
+		n.Due = r.t.Now.Add(nudgeBrokenRetry)
+	}
 	r.schedule = append(r.schedule, n)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -457,5 +458,45 @@ func TestWithdrawalNudgeLinkRace(t *testing.T) {
 	h.now = h.now.Add(time.Minute)
 	if got := sortedNudged(t, h.tick()); !slices.Equal(got, []int64{wdStuck, wdStuckPSP}) {
 		t.Fatalf("the tick after the link's commit nudged %v", got)
+	}
+}
+
+// TestWithdrawalNudgeBrokenDataRetriedDaily: a withdrawal of a customer
+// whose country has no business-day calendar cannot be assessed; the tick
+// says so, and it is looked at again a day later, not on every tick ten
+// minutes apart.
+func TestWithdrawalNudgeBrokenDataRetriedDaily(t *testing.T) {
+	ctx := context.Background()
+	h, log := linkedAllHarness(t)
+	h.tick()
+	id, err := h.db.AddCustomer(ctx, store.Customer{Name: "Zed", Phone: "+15550000009", Language: "en",
+		Country: "ZZ", TimeZone: "UTC", Tier: "standard", Currency: "USD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.db.AddWithdrawal(ctx, store.Withdrawal{ID: wdAdded, CustomerID: id, Amount: 100000,
+		Currency: "USD", Method: "Visa *1234", Provider: "visa_direct", Stage: store.StageApproval,
+		CreatedAt: t0.Add(-10 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	tick := func(at time.Time) (read bool, err error) {
+		t.Helper()
+		h.now, log.read = at, nil
+		out, err := h.engine.Tick(ctx)
+		if serr := h.engine.Settle(ctx, &out); serr != nil {
+			t.Fatal(serr)
+		}
+		return slices.Contains(log.read, wdAdded), err
+	}
+	if read, err := tick(t0.Add(time.Minute)); !read || err == nil || !strings.Contains(err.Error(), `"ZZ"`) {
+		t.Fatalf("the tick after it was added: read %v, error %v; want it read and the country named", read, err)
+	}
+	for _, at := range []time.Time{t0.Add(11 * time.Minute), t0.Add(12 * time.Hour)} {
+		if read, err := tick(at); read || err != nil {
+			t.Fatalf("at %v: read %v, error %v; want it left until a day later", at, read, err)
+		}
+	}
+	if read, err := tick(t0.Add(24*time.Hour + time.Minute)); !read || err == nil {
+		t.Fatalf("a day later: read %v, error %v; want it looked at again", read, err)
 	}
 }
