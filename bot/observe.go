@@ -98,7 +98,8 @@ func priorityLabel(p Priority) string {
 
 // timedState and timedLedger time the store calls on the update path
 // (dedupe, commit, sessions, delivery bookkeeping, the ledger's reads that
-// every money screen makes); the rest passes through untimed.
+// every money screen makes) and the nudge job's on every tick; the rest
+// passes through untimed.
 type timedState struct {
 	store.State
 	m *metrics.Metrics
@@ -161,4 +162,31 @@ func (l timedLedger) Transfers(ctx context.Context, sender store.CustomerID, off
 
 func (l timedLedger) Withdrawals(ctx context.Context, id store.CustomerID, limit int) ([]store.Withdrawal, error) {
 	return timed(l.m, "ledger_withdrawals", func() ([]store.Withdrawal, error) { return l.Ledger.Withdrawals(ctx, id, limit) })
+}
+
+// The nudge job's calls on every tick: its schedule, its claims (the
+// delivery keys) and the ledger's stage changes.
+
+func (s timedState) DueNudges(ctx context.Context, kind string, now time.Time, limit int) ([]store.ScheduledNudge, error) {
+	return timed(s.m, "due_nudges", func() ([]store.ScheduledNudge, error) { return s.State.DueNudges(ctx, kind, now, limit) })
+}
+
+func (s timedState) ScheduleNudges(ctx context.Context, list ...store.ScheduledNudge) error {
+	_, err := timed(s.m, "schedule_nudges", func() (struct{}, error) { return struct{}{}, s.State.ScheduleNudges(ctx, list...) })
+	return err
+}
+
+func (s timedState) UnscheduleNudges(ctx context.Context, list ...store.ScheduledNudge) error {
+	_, err := timed(s.m, "unschedule_nudges", func() (struct{}, error) { return struct{}{}, s.State.UnscheduleNudges(ctx, list...) })
+	return err
+}
+
+func (s timedState) DeliveryKeyed(ctx context.Context, key string) (bool, error) {
+	return timed(s.m, "delivery_keyed", func() (bool, error) { return s.State.DeliveryKeyed(ctx, key) })
+}
+
+func (l timedLedger) OpenWithdrawalsChangedAfter(ctx context.Context, afterSeq int64, limit int) ([]store.StagedWithdrawal, error) {
+	return timed(l.m, "ledger_open_withdrawals_changed", func() ([]store.StagedWithdrawal, error) {
+		return l.Ledger.OpenWithdrawalsChangedAfter(ctx, afterSeq, limit)
+	})
 }

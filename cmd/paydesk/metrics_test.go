@@ -123,3 +123,27 @@ func TestServeExportsMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestServeTimesTheNudgeJob: the nudge job's store and ledger calls are in
+// paydesk_store_operation_seconds, from the tick serve runs at its start.
+func TestServeTimesTheNudgeJob(t *testing.T) {
+	api := telegramtest.New(t)
+	m := startServe(t, api, filepath.Join(t.TempDir(), "paydesk.db"), func(c *Config) { c.Tick = time.Hour })
+	ops := []string{"due_nudges", "ledger_open_withdrawals_changed", "schedule_nudges"}
+	var got map[string]float64
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got = scrape(t, m.OpsAddr().String())
+		ok := true
+		for _, op := range ops {
+			ok = ok && got[`paydesk_store_operation_seconds_count{op="`+op+`"}`] >= 1
+		}
+		if ok || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, op := range ops {
+		if n := got[`paydesk_store_operation_seconds_count{op="`+op+`"}`]; n < 1 {
+			t.Errorf("%s timed %v times after a tick, want at least once", op, n)
+		}
+	}
+}

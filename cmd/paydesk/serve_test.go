@@ -16,8 +16,9 @@ import (
 
 const testSecret = "serve-test-secret-0123456789abcdef"
 
-// startServe runs serve's code path (Main.Run) against the fake Bot API.
-func startServe(t *testing.T, api *telegramtest.Server, dbPath string) *Main {
+// startServe runs serve's code path (Main.Run) against the fake Bot API,
+// with the Config changed by configure.
+func startServe(t *testing.T, api *telegramtest.Server, dbPath string, configure ...func(*Config)) *Main {
 	t.Helper()
 	m := &Main{
 		Config: Config{
@@ -30,6 +31,9 @@ func startServe(t *testing.T, api *telegramtest.Server, dbPath string) *Main {
 			HTTPListen: "127.0.0.1:0",
 		},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, c := range configure {
+		c(&m.Config)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
