@@ -18,9 +18,11 @@ type Ticker interface {
 func WithTicker(t Ticker) Option { return func(b *Bot) { b.ticker = t } }
 
 // Tick runs the periodic jobs once and sends what they found at proactive
-// priority, skipping chats that blocked the bot. Jobs record each effect
-// before returning its message, so replicas ticking at once send nothing
-// twice; the messages are committed before they are sent, so a crash
+// priority, skipping chats that blocked the bot. Each message is claimed
+// once, by its key recorded in the commit (a nudge, flows.Tick.Nudge) or
+// by a claim the job recorded before owing it (a notice), so replicas
+// ticking at once send nothing twice; the messages are committed before
+// they are sent, so a crash
 // resends them rather than losing them, and the effects that wait for
 // them (flows.Tick.After) are made only after that commit.
 func (b *Bot) Tick(ctx context.Context) error {
