@@ -139,7 +139,7 @@ func (r *nudgeRun) due() error {
 			r.unschedule = append(r.unschedule, e)
 		case err != nil:
 			errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", e.ObjectID, err))
-			r.retry(e)
+			r.retry(e, err)
 		case string(w.Stage) != e.Stage:
 			// Closed, or on to a new stage, whose change the cursor reads.
 			r.unschedule = append(r.unschedule, e)
@@ -195,14 +195,14 @@ func (r *nudgeRun) consider(w store.Withdrawal, e *store.ScheduledNudge) error {
 			r.unschedule = append(r.unschedule, *e)
 		}
 	}
-	stuck, err := r.nudge(w, at)
+	stuck, err := r.nudge(w, e, at)
 	if err != nil {
-		r.retryAfter(id, err)
+		r.retry(id, err)
 		return fmt.Errorf("nudge withdrawal %d: %w", w.ID, err)
 	}
 	switch stuck {
 	case nudgeOwed:
-		r.owed[len(r.owed)-1].e = e // send reschedules or drops it
+		// send looks at it again later, or drops its entry.
 	case nudgeNoChat:
 		if e != nil && r.t.Now.Sub(e.Due) < linkGrace {
 			at(e.Due.Add(linkGrace))
@@ -215,21 +215,21 @@ func (r *nudgeRun) consider(w store.Withdrawal, e *store.ScheduledNudge) error {
 	return nil
 }
 
-// retry schedules n to be looked at again after nudgeRetry.
-func (r *nudgeRun) retry(n store.ScheduledNudge) {
-	n.Due = r.t.Now.Add(nudgeRetry)
+// later schedules n to be looked at again in d.
+func (r *nudgeRun) later(n store.ScheduledNudge, d time.Duration) {
+	n.Due = r.t.Now.Add(d)
 	r.schedule = append(r.schedule, n)
 }
 
-// retryAfter schedules n to be looked at again after its look failed with
-// err: after nudgeBrokenRetry if err says the withdrawal's data is broken,
-// else after nudgeRetry.
-func (r *nudgeRun) retryAfter(n store.ScheduledNudge, err error) {
-	n.Due = r.t.Now.Add(nudgeRetry)
+// retry schedules n to be looked at again after its look failed with err:
+// after nudgeBrokenRetry if err says the withdrawal's data is broken, else
+// after nudgeRetry.
+func (r *nudgeRun) retry(n store.ScheduledNudge, err error) {
 	if errors.Is(err, store.ErrNotFound) || errors.Is(err, businessday.ErrUnknownCountry) {
-		n.Due = r.t.Now.Add(nudgeBrokenRetry)
+		r.later(n, nudgeBrokenRetry)
+		return
 	}
-	r.schedule = append(r.schedule, n)
+	r.later(n, nudgeRetry)
 }
 
 // nudgeOutcome is what nudge did with a withdrawal.
@@ -243,9 +243,10 @@ const (
 )
 
 // nudge finds whether w is to be nudged now: stuck, the customer awake
-// and with a chat that has not blocked the bot; it is then owed (nudgeRun.send). Otherwise it calls at
-// with when to look again.
-func (r *nudgeRun) nudge(w store.Withdrawal, at func(time.Time)) (nudgeOutcome, error) {
+// and with a chat that has not blocked the bot; it is then owed, with its
+// due entry e (nil if read as changed), to nudgeRun.send. Otherwise it
+// calls at with when to look again.
+func (r *nudgeRun) nudge(w store.Withdrawal, e *store.ScheduledNudge, at func(time.Time)) (nudgeOutcome, error) {
 	t, ctx := r.t, r.t.Context()
 	cust, err := r.ledger.Customer(ctx, w.CustomerID)
 	if err != nil {
@@ -271,7 +272,7 @@ func (r *nudgeRun) nudge(w store.Withdrawal, at func(time.Time)) (nudgeOutcome, 
 	if len(chats) == 0 {
 		return nudgeNoChat, nil // none linked, or all blocked the bot: a nudge claimed there is lost
 	}
-	r.owed = append(r.owed, owedNudge{w: w, k: k, cust: cust, chat: chats[0]}) // the most recently active chat that can receive it
+	r.owed = append(r.owed, owedNudge{w: w, k: k, cust: cust, chat: chats[0], e: e}) // the most recently active chat that can receive it
 	return nudgeOwed, nil
 }
 
@@ -308,15 +309,14 @@ func (r *nudgeRun) send() error {
 				// One row per withdrawal, its details named by the amount.
 				Inline: [][]Button{{waitingButton(button, k), button(M("notice.details_of", "Amount", amountOf(w)), actWithdrawalCard, w.ID)}},
 			})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", w.ID, err))
-			r.retry(store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage)})
-			continue
-		}
+		id := store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage)}
 		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("nudge withdrawal %d: %w", w.ID, err))
+			r.retry(id, err)
 		case sent:
 			t.Log().Info("nudged", "chat", chat, "withdrawal", w.ID, "stage", w.Stage)
-			r.schedule = append(r.schedule, store.ScheduledNudge{Kind: nudgeKind, ObjectID: w.ID, Stage: string(w.Stage), Due: t.Now.Add(nudgeRecheck)})
+			r.later(id, nudgeRecheck)
 		case o.e != nil:
 			r.unschedule = append(r.unschedule, *o.e)
 		}
