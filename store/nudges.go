@@ -13,8 +13,9 @@ type Nudges interface {
 	// the same (Kind, ObjectID, Stage) gets false and must send nothing.
 	ClaimNudge(ctx context.Context, n Nudge) (first bool, err error)
 	// NudgeClaimed reports whether the nudge (Kind, ObjectID, Stage) was
-	// claimed. A job that claims only once the nudge's message is
-	// committed (flows.Tick.Nudge) asks this first.
+	// claimed. flows.Tick.Nudge, whose claim is now its message's delivery
+	// key (Journal.DeliveryKeyed), asks this too, for the nudges claimed
+	// here by versions before that.
 	NudgeClaimed(ctx context.Context, n Nudge) (bool, error)
 
 	// The nudge schedule: when a job is to look at an object next, so a
