@@ -43,6 +43,18 @@ func scrape(t *testing.T, addr string) map[string]float64 {
 	return out
 }
 
+// scrapeUntil scrapes addr's /metrics until settled accepts what it read,
+// for at most 10 s, and returns the last read.
+func scrapeUntil(t *testing.T, addr string, settled func(map[string]float64) bool) map[string]float64 {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got := scrape(t, addr)
+		if settled(got) || time.Now().After(deadline) {
+			return got
+		}
+	}
+}
+
 func TestServeExportsMetrics(t *testing.T) {
 	api := telegramtest.New(t)
 	m := startServe(t, api, filepath.Join(t.TempDir(), "paydesk.db"))
@@ -93,16 +105,14 @@ func TestServeExportsMetrics(t *testing.T) {
 		`paydesk_update_handling_seconds_bucket{kind="message",le="+Inf"}`: 5,
 	}
 	// The counters settle once the last reply's bookkeeping is done.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		got = scrape(t, m.OpsAddr().String())
-		ok := true
+	got = scrapeUntil(t, m.OpsAddr().String(), func(got map[string]float64) bool {
 		for k, v := range want {
-			ok = ok && got[k] == v
+			if got[k] != v {
+				return false
+			}
 		}
-		if ok || time.Now().After(deadline) {
-			break
-		}
-	}
+		return true
+	})
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {
 			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
@@ -130,17 +140,14 @@ func TestServeTimesTheNudgeJob(t *testing.T) {
 	api := telegramtest.New(t)
 	m := startServe(t, api, filepath.Join(t.TempDir(), "paydesk.db"), func(c *Config) { c.Tick = time.Hour })
 	ops := []string{"due_nudges", "ledger_open_withdrawals_changed", "schedule_nudges"}
-	var got map[string]float64
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		got = scrape(t, m.OpsAddr().String())
-		ok := true
+	got := scrapeUntil(t, m.OpsAddr().String(), func(got map[string]float64) bool {
 		for _, op := range ops {
-			ok = ok && got[`paydesk_store_operation_seconds_count{op="`+op+`"}`] >= 1
+			if got[`paydesk_store_operation_seconds_count{op="`+op+`"}`] < 1 {
+				return false
+			}
 		}
-		if ok || time.Now().After(deadline) {
-			break
-		}
-	}
+		return true
+	})
 	for _, op := range ops {
 		if n := got[`paydesk_store_operation_seconds_count{op="`+op+`"}`]; n < 1 {
 			t.Errorf("%s timed %v times after a tick, want at least once", op, n)
