@@ -81,7 +81,6 @@ func TestServeExportsMetrics(t *testing.T) {
 	api.PushUpdate(telegramtest.CommandUpdate(blocked, blocked, "cs", "/start"))
 	api.WaitCalls(t, 1, func(c telegramtest.Call) bool { return c.ChatID() == blocked && c.Status == 403 }, 30*time.Second)
 
-	var got map[string]float64
 	want := map[string]float64{
 		`paydesk_updates_total{kind="message",outcome="handled"}`:          4,
 		`paydesk_updates_total{kind="message",outcome="duplicate"}`:        1,
@@ -105,7 +104,7 @@ func TestServeExportsMetrics(t *testing.T) {
 		`paydesk_update_handling_seconds_bucket{kind="message",le="+Inf"}`: 5,
 	}
 	// The counters settle once the last reply's bookkeeping is done.
-	got = scrapeUntil(t, m.OpsAddr().String(), func(got map[string]float64) bool {
+	got := scrapeUntil(t, m.OpsAddr().String(), func(got map[string]float64) bool {
 		for k, v := range want {
 			if got[k] != v {
 				return false
